@@ -1,0 +1,29 @@
+//! tailtwin-core: the types that cross between tailtwin's process crates.
+//!
+//! Every process crate (hydrology, pond, seepage, stability, inundation, risk) depends on this crate
+//! and on numeric crates only; whatever one process hands to another is a type defined here.
+//!
+//! Conventions (see ARCHITECTURE.md):
+//! - SI inside: m, s, m³, m³/s, Pa, radians. Files may use other units; `scenario` converts once.
+//! - Elevations are absolute (site datum, m) and are [`Elevation`]s; depths are [`Depth`]s.
+//! - Time is seconds from the start of the scenario (`t = 0` is the routing start).
+
+pub mod check;
+pub mod diagnostics;
+pub mod hydraulics;
+pub mod mass_balance;
+pub mod rating;
+pub mod report;
+pub mod routed;
+pub mod series;
+pub mod units;
+
+pub use check::{Check, CheckStatus, Confidence, Standard};
+pub use diagnostics::{Diagnostics, Event, EventKind};
+pub use hydraulics::{Control, Discharge, G, Regime};
+pub use mass_balance::{MassBalance, VolumeTerm};
+pub use rating::{RatingCurve, RatingRow};
+pub use report::Report;
+pub use routed::{RoutedPond, StructureSeries};
+pub use series::{Hydrograph, Hyetograph, Series, SeriesError};
+pub use units::{Depth, Elevation};

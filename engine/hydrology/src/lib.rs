@@ -1,0 +1,1 @@
+//! tailtwin-hydrology (under construction)

@@ -1,0 +1,1 @@
+//! tailtwin-pipeline (under construction)

@@ -1,0 +1,24 @@
+//! Discharge structures. Every structure answers one question: at this pond stage (and time),
+//! what flows out, in which regime, and which part controls?
+
+use tailtwin_core::{Discharge, Elevation};
+
+/// The contract between discharge structures and the router.
+///
+/// Implementations must be pure functions of `(stage, time)`: the router may evaluate them in any
+/// order and at rejected trial steps. Flow must be non-negative, finite, continuous in stage
+/// except at documented regime transitions, and non-decreasing in stage.
+pub trait Outlet: Send + Sync {
+    /// The structure's id as written in the scenario.
+    fn id(&self) -> &str;
+    /// The structure's kind as written in the scenario (`weir`, `window_tower`, …).
+    fn kind(&self) -> &str;
+    /// Discharge at pond stage `stage` and time `time_s` (time matters only for structures that
+    /// change in time, such as a growing breach or a gate schedule).
+    fn discharge(&self, stage: Elevation, time_s: f64) -> Discharge;
+    /// Stages at which the regime or control changes (sill, crest, crown, …). The router uses
+    /// them to land steps on kinks and to record regime-change events. May be empty.
+    fn transition_stages(&self) -> Vec<Elevation> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,1 @@
+//! tailtwin-results (under construction)

@@ -1,0 +1,1 @@
+//! tailtwin-risk (under construction)

@@ -1,0 +1,1 @@
+//! tailtwin-scenario (under construction)

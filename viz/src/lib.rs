@@ -1,0 +1,1 @@
+//! tailtwin-viz (under construction)
