@@ -15,6 +15,7 @@ pub mod mass_balance;
 pub mod rating;
 pub mod report;
 pub mod routed;
+pub mod run;
 pub mod series;
 pub mod units;
 
@@ -25,5 +26,6 @@ pub use mass_balance::{MassBalance, VolumeTerm};
 pub use rating::{RatingCurve, RatingRow};
 pub use report::Report;
 pub use routed::{RoutedPond, StructureSeries};
+pub use run::{FloodRun, ReferenceLevel};
 pub use series::{Hydrograph, Hyetograph, Series, SeriesError};
 pub use units::{Depth, Elevation};
