@@ -1,1 +1,110 @@
-//! tailtwin-scenario (under construction)
+//! tailtwin-scenario: the scenario file (TOML, format v1) → a validated [`Scenario`] in SI units.
+//!
+//! # Two layers
+//! 1. **serde** ([`raw`]): the file exactly as written, `deny_unknown_fields` everywhere, so a
+//!    misspelt key or a key without its unit suffix (`crest` for `crest_m`) is an error. Syntax and
+//!    type errors keep TOML's line and column and name the key ([`ScenarioError::Syntax`]).
+//! 2. **validate**: ranges, monotone curves, cross-checks between levels (initial level between
+//!    bottom and crest, beach crest not above the dam crest, windows inside the tower, a tower base
+//!    not below its tunnel inlet, …), id resolution (`outlet`, duplicates), CSV loading, conversion
+//!    to SI (km² → m², h → s, mm stay mm only where the hydrology API takes mm). It returns **all**
+//!    problems at once, each with its key path ([`Problem`]), e.g.
+//!    `structure[1].windows.lowest_sill_m: 312.5 is below the tower base 313`.
+//!
+//! Units: every key carries its unit as a suffix (`_m` absolute elevation or length in metres,
+//! `_km2`, `_km`, `_h`, `_min`, `_s`, `_mm`, `_mm_h`, `_m3`, `_m3s`, `_deg`); dimensionless keys
+//! have none (`slope`, `cv`, `curve_number`). Elevations are absolute (site datum).
+//!
+//! Curves (stage–storage, beach profile, rating table, inflow hydrograph, observed rain) are inline
+//! tables of equal-length arrays or a CSV path relative to the scenario file, with the same column
+//! names as header; CSV errors name the file, line and column.
+//!
+//! The full schema with an example per section is in `scenarios/README.md`; a test parses and
+//! validates every example there (tests/scenario.rs), and tests/scenario.rs holds the malformed
+//! scenarios (each asserting the key path of its error) and a property test over mutated files.
+
+mod curves;
+mod error;
+pub mod model;
+pub mod raw;
+mod structures;
+mod validate;
+
+pub use error::{Problem, ScenarioError};
+pub use model::*;
+
+use std::path::Path;
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    parse(&text, base, &path.display().to_string())
+}
+
+/// Parses and validates scenario text; CSV paths are resolved against `base_dir`; `file` names
+/// the source in messages.
+pub fn parse(text: &str, base_dir: &Path, file: &str) -> Result<Scenario, ScenarioError> {
+    let raw = parse_raw(text, file)?;
+    validate::validate(&raw, text, base_dir)
+        .map_err(|problems| ScenarioError::Invalid { file: file.to_owned(), problems })
+}
+
+/// The serde layer alone.
+pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
+    toml::from_str::<raw::RawScenario>(text).map_err(|e| syntax_error(e, text, file))
+}
+
+/// Turns a toml error into line/column and the key path where it happened.
+fn syntax_error(e: toml::de::Error, text: &str, file: &str) -> ScenarioError {
+    let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    // Without the input attached, toml's Display ends with "in `a.b.c`" when it knows the keys.
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let rendered = bare.to_string();
+    let mut path = rendered
+        .lines()
+        .find_map(|l| l.strip_prefix("in `").and_then(|l| l.strip_suffix('`')))
+        .map(str::to_owned)
+        .unwrap_or_else(|| enclosing_table(before));
+    // toml reports array-of-table elements without their index; count them from the text.
+    if let Some(rest) = path.strip_prefix("structure") {
+        if !rest.starts_with('[') {
+            let index = before.matches("[[structure]]").count().saturating_sub(1);
+            path = format!("structure[{index}]{rest}");
+        }
+    }
+    // For unknown and missing keys the offending key itself belongs to the path.
+    let message = e.message().trim().to_owned();
+    for prefix in ["unknown field `", "missing field `"] {
+        if let Some(name) = message.strip_prefix(prefix).and_then(|r| r.split('`').next()) {
+            if !path.ends_with(name) {
+                path = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+            }
+        }
+    }
+    if path.is_empty() {
+        path = "<document>".into();
+    }
+    ScenarioError::Syntax { file: file.to_owned(), line, column, path, message }
+}
+
+/// Name of the last `[table]` header before the error (fallback key path).
+fn enclosing_table(before: &str) -> String {
+    before
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let l = l.trim();
+            let inner = l
+                .strip_prefix("[[")
+                .and_then(|s| s.strip_suffix("]]"))
+                .or_else(|| l.strip_prefix('[').and_then(|s| s.strip_suffix(']')))?;
+            Some(inner.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
