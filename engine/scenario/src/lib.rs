@@ -72,19 +72,19 @@ fn syntax_error(e: toml::de::Error, text: &str, file: &str) -> ScenarioError {
         .map(str::to_owned)
         .unwrap_or_else(|| enclosing_table(before));
     // toml reports array-of-table elements without their index; count them from the text.
-    if let Some(rest) = path.strip_prefix("structure") {
-        if !rest.starts_with('[') {
-            let index = before.matches("[[structure]]").count().saturating_sub(1);
-            path = format!("structure[{index}]{rest}");
-        }
+    if let Some(rest) = path.strip_prefix("structure")
+        && !rest.starts_with('[')
+    {
+        let index = before.matches("[[structure]]").count().saturating_sub(1);
+        path = format!("structure[{index}]{rest}");
     }
     // For unknown and missing keys the offending key itself belongs to the path.
     let message = e.message().trim().to_owned();
     for prefix in ["unknown field `", "missing field `"] {
-        if let Some(name) = message.strip_prefix(prefix).and_then(|r| r.split('`').next()) {
-            if !path.ends_with(name) {
-                path = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-            }
+        if let Some(name) = message.strip_prefix(prefix).and_then(|r| r.split('`').next())
+            && !path.ends_with(name)
+        {
+            path = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
         }
     }
     if path.is_empty() {

@@ -91,16 +91,16 @@ pub(crate) fn structures(
     // Each conduit takes at most one inlet (a shared tunnel would need a junction model).
     let mut fed: HashMap<usize, usize> = HashMap::new();
     for (i, s) in out.iter().enumerate() {
-        if let Some(j) = s.outlet {
-            if let Some(first) = fed.insert(j, i) {
-                cx.problems.push(
-                    format!("structure[{i}].outlet"),
-                    format!(
-                        "conduit `{}` already takes structure[{first}]; one inlet per conduit",
-                        raw[j].common().id
-                    ),
-                );
-            }
+        if let Some(j) = s.outlet
+            && let Some(first) = fed.insert(j, i)
+        {
+            cx.problems.push(
+                format!("structure[{i}].outlet"),
+                format!(
+                    "conduit `{}` already takes structure[{first}]; one inlet per conduit",
+                    raw[j].common().id
+                ),
+            );
         }
     }
     if cx.problems.len() > before {
@@ -128,16 +128,16 @@ fn series_geometry(
         StructureKind::Trough { bottom, .. } => Some(("bottom_m", bottom.m())),
         _ => None,
     };
-    if let Some((name, z)) = low {
-        if z < c.inlet_invert_m {
-            p.push(
-                format!("structure[{i}].{name}"),
-                format!(
-                    "{z} is below the inlet invert {} of its outlet structure[{j}]",
-                    c.inlet_invert_m
-                ),
-            );
-        }
+    if let Some((name, z)) = low
+        && z < c.inlet_invert_m
+    {
+        p.push(
+            format!("structure[{i}].{name}"),
+            format!(
+                "{z} is below the inlet invert {} of its outlet structure[{j}]",
+                c.inlet_invert_m
+            ),
+        );
     }
 }
 
@@ -149,20 +149,20 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
     // An inlet level above the dam crest is never reached; below the pond bottom is meaningless.
     let in_pond = |p: &mut Problems, key: &str, z: f64| -> Option<f64> {
         let z = p.finite(&format!("{k}.{key}"), z)?;
-        if let Some(c) = crest {
-            if z >= c {
-                p.push(
-                    format!("{k}.{key}"),
-                    format!("{z} is at or above the dam crest {c}: never reached"),
-                );
-                return None;
-            }
+        if let Some(c) = crest
+            && z >= c
+        {
+            p.push(
+                format!("{k}.{key}"),
+                format!("{z} is at or above the dam crest {c}: never reached"),
+            );
+            return None;
         }
-        if let Some(b) = bottom {
-            if z < b {
-                p.push(format!("{k}.{key}"), format!("{z} is below the pond bottom {b}"));
-                return None;
-            }
+        if let Some(b) = bottom
+            && z < b
+        {
+            p.push(format!("{k}.{key}"), format!("{z} is below the pond bottom {b}"));
+            return None;
         }
         Some(z)
     };
@@ -339,13 +339,13 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
             } else {
                 Some(w.per_row)
             };
-            if let (Some(s), Some(h)) = (spacing, height) {
-                if h > s {
-                    p.push(
-                        format!("{wk}.height_m"),
-                        format!("{h} exceeds the row spacing {s}: rows would overlap"),
-                    );
-                }
+            if let (Some(s), Some(h)) = (spacing, height)
+                && h > s
+            {
+                p.push(
+                    format!("{wk}.height_m"),
+                    format!("{h} exceeds the row spacing {s}: rows would overlap"),
+                );
             }
             if let (Some(b), Some(c)) = (base, crown) {
                 if c <= b {
@@ -364,13 +364,13 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                             format!("{s}: the lowest window reaches above the tower crown {c}"),
                         );
                     }
-                    if let Some(dc) = crest {
-                        if s >= dc {
-                            p.push(
-                                format!("{wk}.lowest_sill_m"),
-                                format!("{s} is at or above the dam crest {dc}: never reached"),
-                            );
-                        }
+                    if let Some(dc) = crest
+                        && s >= dc
+                    {
+                        p.push(
+                            format!("{wk}.lowest_sill_m"),
+                            format!("{s} is at or above the dam crest {dc}: never reached"),
+                        );
                     }
                 }
             }
@@ -378,15 +378,13 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                 None => Some(None),
                 Some(z) => {
                     let z = p.finite(&format!("{wk}.sealed_up_to_m"), z);
-                    if let (Some(z), Some(c)) = (z, crown) {
-                        if z >= c {
-                            p.push(
-                                format!("{wk}.sealed_up_to_m"),
-                                format!(
-                                    "{z} is at or above the tower crown {c}: no window left open"
-                                ),
-                            );
-                        }
+                    if let (Some(z), Some(c)) = (z, crown)
+                        && z >= c
+                    {
+                        p.push(
+                            format!("{wk}.sealed_up_to_m"),
+                            format!("{z} is at or above the tower crown {c}: no window left open"),
+                        );
                     }
                     z.map(|z| Some(Elevation(z)))
                 }
@@ -466,13 +464,13 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                         format!("{c} is not between the trough bottom {b} and top {tp}"),
                     );
                 }
-                if let Some(l) = length {
-                    if tp - b >= l {
-                        p.push(
-                            format!("{k}.length_m"),
-                            format!("{l} is not longer than the rise {}", tp - b),
-                        );
-                    }
+                if let Some(l) = length
+                    && tp - b >= l
+                {
+                    p.push(
+                        format!("{k}.length_m"),
+                        format!("{l} is not longer than the rise {}", tp - b),
+                    );
                 }
             }
             let n =
@@ -549,14 +547,14 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
             if !ok {
                 return None;
             }
-            if let Some(c) = crest {
-                if z[0] >= c {
-                    p.push(
-                        format!("{key}.stage_m[0]"),
-                        format!("{} is at or above the dam crest {c}: never reached", z[0]),
-                    );
-                    return None;
-                }
+            if let Some(c) = crest
+                && z[0] >= c
+            {
+                p.push(
+                    format!("{key}.stage_m[0]"),
+                    format!("{} is at or above the dam crest {c}: never reached", z[0]),
+                );
+                return None;
             }
             StructureKind::RatingTable {
                 stage_m: z,

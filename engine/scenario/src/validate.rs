@@ -44,13 +44,13 @@ pub(crate) fn validate(
         );
     }
     if let (Some(p), Some(r)) = (&pond, &routing) {
-        if let Some(level) = p.max_allowed_level {
-            if level > p.crest {
-                cx.problems.push(
-                    "pond.max_allowed_level_m",
-                    format!("{} is above the dam crest {}", level.m(), p.crest.m()),
-                );
-            }
+        if let Some(level) = p.max_allowed_level
+            && level > p.crest
+        {
+            cx.problems.push(
+                "pond.max_allowed_level_m",
+                format!("{} is above the dam crest {}", level.m(), p.crest.m()),
+            );
         }
         let _ = r;
     }
@@ -173,41 +173,42 @@ fn pond(raw: &RawPond, cx: &mut Ctx) -> Option<PondSpec> {
         if c <= b {
             p.push("pond.crest_m", format!("{c} is not above the pond bottom {b}"));
         }
-        if let Some(n) = normal {
-            if !(n >= b && n < c) {
-                p.push(
-                    "pond.normal_level_m",
-                    format!("{n} is not between the bottom {b} and the crest {c}"),
-                );
-            }
+        if let Some(n) = normal
+            && !(n >= b && n < c)
+        {
+            p.push(
+                "pond.normal_level_m",
+                format!("{n} is not between the bottom {b} and the crest {c}"),
+            );
         }
-        if let Some(i) = initial {
-            if raw.initial_level_m.is_some() && !(i >= b && i < c) {
-                p.push(
-                    "pond.initial_level_m",
-                    format!("{i} is not between the bottom {b} and the crest {c}"),
-                );
-            }
+        if let Some(i) = initial
+            && raw.initial_level_m.is_some()
+            && !(i >= b && i < c)
+        {
+            p.push(
+                "pond.initial_level_m",
+                format!("{i} is not between the bottom {b} and the crest {c}"),
+            );
         }
         if let (Some(bc), Some(_)) = (raw.beach_crest_m, beach_crest) {
             if bc > c {
                 p.push("pond.beach_crest_m", format!("{bc} is above the dam crest {c}"));
             }
-            if let Some(n) = normal {
-                if bc <= n {
-                    p.push("pond.beach_crest_m", format!("{bc} is not above the normal level {n}"));
-                }
+            if let Some(n) = normal
+                && bc <= n
+            {
+                p.push("pond.beach_crest_m", format!("{bc} is not above the normal level {n}"));
             }
         }
-        if let Some(h) = height {
-            if h > (c - b) * 1.5 + 10.0 {
-                // The dam height is measured from the dam toe, which may lie below the pond bottom,
-                // but not wildly: flag numbers that look like a unit slip.
-                p.push(
-                    "pond.dam_height_m",
-                    format!("{h} is implausibly larger than crest − bottom = {:.2}", c - b),
-                );
-            }
+        if let Some(h) = height
+            && h > (c - b) * 1.5 + 10.0
+        {
+            // The dam height is measured from the dam toe, which may lie below the pond bottom,
+            // but not wildly: flag numbers that look like a unit slip.
+            p.push(
+                "pond.dam_height_m",
+                format!("{h} is implausibly larger than crest − bottom = {:.2}", c - b),
+            );
         }
     }
 
@@ -710,10 +711,10 @@ fn routing(raw: Option<&RawRouting>, cx: &mut Ctx) -> Option<RoutingSpec> {
 fn limits(raw: Option<&RawLimits>, cx: &mut Ctx) -> Option<LimitOverridesSpec> {
     let r = raw?;
     let p = &mut cx.problems;
-    if let Some(g) = r.grade {
-        if !(1..=5).contains(&g) {
-            p.push("limits.grade", format!("{g} is not a grade (1–5 for 一–五)"));
-        }
+    if let Some(g) = r.grade
+        && !(1..=5).contains(&g)
+    {
+        p.push("limits.grade", format!("{g} is not a grade (1–5 for 一–五)"));
     }
     Some(LimitOverridesSpec {
         grade: r.grade.filter(|g| (1..=5).contains(g)),
