@@ -157,11 +157,12 @@ pub enum DecaySpec {
         n2: f64,
         n3: f64,
     },
-    /// Mean atlas depths H₁/₆, H₁, H₆ (mm) with H̄₂₄ give n₁, n₂, n₃.
-    Depths {
-        h1_6_mm: f64,
-        h1_mm: f64,
-        h6_mm: f64,
+    /// Design depths (at the return period) of 10 min, 1 h and 6 h, mm; with H₂₄,p they give
+    /// n₁ = 1 − 1.285 lg(H₁/H₁/₆), n₂ = 1 − 1.285 lg(H₆/H₁), n₃ = 1 − 1.661 lg(H₂₄/H₆).
+    DesignDepths {
+        h10min_mm: f64,
+        h1h_mm: f64,
+        h6h_mm: f64,
     },
 }
 

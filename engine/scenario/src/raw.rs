@@ -157,9 +157,10 @@ pub struct RawAtlas {
     pub n1: Option<f64>,
     pub n2: Option<f64>,
     pub n3: Option<f64>,
-    pub h1_6_mm: Option<f64>,
-    pub h1_mm: Option<f64>,
-    pub h6_mm: Option<f64>,
+    /// Design (return-period) depths of 10 min, 1 h and 6 h, mm: they give n₁, n₂, n₃.
+    pub h10min_mm: Option<f64>,
+    pub h1h_mm: Option<f64>,
+    pub h6h_mm: Option<f64>,
 }
 
 /// IDF formula i = a (1 + c lg P) / (t + b)^n mm/min.

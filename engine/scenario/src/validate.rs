@@ -577,7 +577,7 @@ fn atlas(a: &RawAtlas, p: &mut Problems) -> Option<DepthSpec> {
     let ratio = p.in_range(&format!("{k}.cs_over_cv"), a.cs_over_cv.unwrap_or(3.5), 0.0, 10.0);
     let single = a.decay_n.is_some();
     let seg = a.n1.is_some() || a.n2.is_some() || a.n3.is_some();
-    let depths = a.h1_6_mm.is_some() || a.h1_mm.is_some() || a.h6_mm.is_some();
+    let depths = a.h10min_mm.is_some() || a.h1h_mm.is_some() || a.h6h_mm.is_some();
     let decay = match (single, seg, depths) {
         (true, false, false) => p
             .in_range_open_low(&format!("{k}.decay_n"), a.decay_n.unwrap_or(f64::NAN), 0.0, 1.0)
@@ -599,24 +599,27 @@ fn atlas(a: &RawAtlas, p: &mut Problems) -> Option<DepthSpec> {
                 None => {
                     p.push(
                         format!("{k}.{name}"),
-                        "missing: atlas depths need h1_6_mm, h1_mm and h6_mm",
+                        "missing: design depths need h10min_mm, h1h_mm and h6h_mm",
                     );
                     None
                 }
             };
             let (h16, h1, h6) =
-                (get("h1_6_mm", a.h1_6_mm), get("h1_mm", a.h1_mm), get("h6_mm", a.h6_mm));
+                (get("h10min_mm", a.h10min_mm), get("h1h_mm", a.h1h_mm), get("h6h_mm", a.h6h_mm));
             let (h16, h1, h6) = (h16?, h1?, h6?);
-            if !(h16 < h1 && h1 < h6 && h6 < mean.unwrap_or(f64::INFINITY)) {
-                p.push(k, format!("atlas depths must increase with duration: H1/6 {h16} < H1 {h1} < H6 {h6} < H24 {}", a.mean_24h_mm));
+            if !(h16 < h1 && h1 < h6) {
+                p.push(
+                    k,
+                    format!("design depths must increase with duration: {h16} < {h1} < {h6} mm"),
+                );
                 return None;
             }
-            Some(DecaySpec::Depths { h1_6_mm: h16, h1_mm: h1, h6_mm: h6 })
+            Some(DecaySpec::DesignDepths { h10min_mm: h16, h1h_mm: h1, h6h_mm: h6 })
         }
         _ => {
             p.push(
                 k,
-                "give exactly one decay description: decay_n, or n1/n2/n3, or h1_6_mm/h1_mm/h6_mm",
+                "give exactly one decay description: decay_n, or n1/n2/n3, or h10min_mm/h1h_mm/h6h_mm",
             );
             None
         }
