@@ -1,5 +1,19 @@
 //! Discharge structures. Every structure answers one question: at this pond stage (and time),
 //! what flows out, in which regime, and which part controls?
+//!
+//! (Full documentation of the equations is below in the submodules; this header grows with
+//! the set of structures.)
+
+mod common;
+mod error;
+mod orifice;
+mod quadrature;
+mod weir;
+
+pub use common::{Condition, StructureId};
+pub use error::StructureError;
+pub use orifice::{Orientation, Orifice, OrificeShape, SWMM_BOTTOM_WEIR_COEFFICIENT, SideRule};
+pub use weir::{Approach, Contraction, Weir, WeirForm};
 
 use tailtwin_core::{Discharge, Elevation};
 
