@@ -180,14 +180,7 @@ impl Orifice {
             Orientation::Side(rule) => {
                 let d = self.shape.height();
                 let regime = if h < d { Regime::Weir } else { Regime::Orifice };
-                let q = match rule {
-                    SideRule::Swmm if h < d => {
-                        self.cd * area * root2g * (0.5 * d).sqrt() * (h / d).powf(1.5)
-                    }
-                    SideRule::Swmm => self.cd * area * root2g * (h - 0.5 * d).sqrt(),
-                    SideRule::Exact => self.cd * root2g * torricelli_integral(self.shape, h),
-                };
-                (q, regime)
+                (self.cd * root2g * side_opening_integral(self.shape, rule, h), regime)
             }
         };
         Discharge { flow_m3s: q, regime, control: Control::Inlet }
@@ -200,6 +193,19 @@ impl Orifice {
             Orientation::Bottom => self.bottom_critical_head(),
         };
         vec![Elevation(self.invert), Elevation(self.invert + top)]
+    }
+}
+
+/// The flow of a side opening divided by `C_d √(2g)` at pond depth `h` > 0 above its invert,
+/// under `rule` (for SWMM's rule, the equivalent of its weir/orifice pair).
+pub(crate) fn side_opening_integral(shape: OrificeShape, rule: SideRule, h: f64) -> f64 {
+    match rule {
+        SideRule::Exact => torricelli_integral(shape, h),
+        SideRule::Swmm => {
+            let d = shape.height();
+            let a = shape.area();
+            if h < d { a * (0.5 * d).sqrt() * (h / d).powf(1.5) } else { a * (h - 0.5 * d).sqrt() }
+        }
     }
 }
 
