@@ -155,7 +155,8 @@ pub(crate) fn rational_peak(
     storm_duration_s: f64,
     settings: &RationalSettings,
 ) -> Result<RationalPeak, HydrologyError> {
-    let mu = check_closed("loss rate μ (mm/h)", settings.loss_rate_mm_per_h, 0.0, 1e3, "[0, 1000]")?;
+    let mu =
+        check_closed("loss rate μ (mm/h)", settings.loss_rate_mm_per_h, 0.0, 1e3, "[0, 1000]")?;
     let Geometry { area_km2: f, length_km: l, slope: j } = geometry;
     let theta = l / (j.cbrt() * f.powf(0.25));
     let m = match settings.concentration {
@@ -172,11 +173,7 @@ pub(crate) fn rational_peak(
     let net_rain = depth(tc) - mu * tc;
     let tau_of = |q: f64| UNIT * l / (m * j.cbrt() * q.powf(0.25));
     let peak_of_tau = |tau: f64| {
-        if tau <= tc {
-            UNIT * (depth(tau) / tau - mu) * f
-        } else {
-            UNIT * net_rain * f / tau
-        }
+        if tau <= tc { UNIT * (depth(tau) / tau - mu) * f } else { UNIT * net_rain * f / tau }
     };
     let base = |peak: f64, tau: f64, iterations: usize, residual: f64| RationalPeak {
         peak_m3s: peak,
@@ -236,7 +233,11 @@ pub(crate) fn rational_peak(
     let q = (lo * hi).sqrt();
     let rel = (residual(q) / q).abs();
     if !(rel < 1e-9) {
-        return Err(HydrologyError::RationalNotConverged { iterations, peak_m3s: q, residual: rel });
+        return Err(HydrologyError::RationalNotConverged {
+            iterations,
+            peak_m3s: q,
+            residual: rel,
+        });
     }
     Ok(base(q, tau_of(q), iterations, rel))
 }

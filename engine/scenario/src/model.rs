@@ -300,8 +300,11 @@ pub enum StructureKind {
         crown: Elevation,
         shaft_diameter_m: f64,
         windows: WindowsSpec,
-        weir_coefficient: Option<f64>,
-        orifice_coefficient: Option<f64>,
+        outer_diameter_m: f64,
+        /// Crown ring-weir coefficient m.
+        crown_coefficient: Option<f64>,
+        /// Window discharge coefficient μ.
+        window_coefficient: Option<f64>,
     },
     FrameTower {
         base: Elevation,
@@ -310,7 +313,6 @@ pub enum StructureKind {
         frame_width_m: f64,
         open_sides: u32,
         plates_top: Elevation,
-        weir_coefficient: Option<f64>,
         orifice_coefficient: Option<f64>,
     },
     Trough {
@@ -321,8 +323,7 @@ pub enum StructureKind {
         height_m: f64,
         covers_top: Elevation,
         manning_n: f64,
-        weir_coefficient: Option<f64>,
-        orifice_coefficient: Option<f64>,
+        entrance_loss: f64,
     },
     Spillway {
         crest: Elevation,

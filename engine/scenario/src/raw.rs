@@ -370,8 +370,9 @@ structure_kind!(
         crown_m: f64,
         shaft_diameter_m: f64,
         windows: RawWindows,
-        weir_coefficient: Option<f64>,
-        orifice_coefficient: Option<f64>,
+        outer_diameter_m: f64,
+        crown_coefficient: Option<f64>,
+        window_coefficient: Option<f64>,
     }
 );
 
@@ -384,7 +385,6 @@ structure_kind!(
         frame_width_m: f64,
         open_sides: Option<u32>,
         plates_top_m: f64,
-        weir_coefficient: Option<f64>,
         orifice_coefficient: Option<f64>,
     }
 );
@@ -399,8 +399,7 @@ structure_kind!(
         height_m: f64,
         covers_top_m: f64,
         manning_n: Option<f64>,
-        weir_coefficient: Option<f64>,
-        orifice_coefficient: Option<f64>,
+        entrance_loss: Option<f64>,
     }
 );
 

@@ -389,8 +389,17 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                     z.map(|z| Some(Elevation(z)))
                 }
             };
-            let cw = coeff(p, "weir_coefficient", t.weir_coefficient, 0.2, 0.6);
-            let mu = coeff(p, "orifice_coefficient", t.orifice_coefficient, 0.3, 1.0);
+            let outer = p.positive(&format!("{k}.outer_diameter_m"), t.outer_diameter_m);
+            if let (Some(o), Some(d)) = (outer, d)
+                && o <= d
+            {
+                p.push(
+                    format!("{k}.outer_diameter_m"),
+                    format!("{o} is not larger than the shaft diameter {d}"),
+                );
+            }
+            let cw = coeff(p, "crown_coefficient", t.crown_coefficient, 0.2, 0.6);
+            let mu = coeff(p, "window_coefficient", t.window_coefficient, 0.3, 1.0);
             StructureKind::WindowTower {
                 base: Elevation(base?),
                 crown: Elevation(crown?),
@@ -403,8 +412,9 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                     height_m: height?,
                     sealed_up_to: sealed?,
                 },
-                weir_coefficient: cw?,
-                orifice_coefficient: mu?,
+                outer_diameter_m: outer?,
+                crown_coefficient: cw?,
+                window_coefficient: mu?,
             }
         }
         RawStructure::FrameTower(t) => {
@@ -431,7 +441,6 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                     );
                 }
             }
-            let cw = coeff(p, "weir_coefficient", t.weir_coefficient, 0.2, 0.6);
             let mu = coeff(p, "orifice_coefficient", t.orifice_coefficient, 0.3, 1.0);
             StructureKind::FrameTower {
                 base: Elevation(base?),
@@ -440,7 +449,6 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                 frame_width_m: fw?,
                 open_sides: sides?,
                 plates_top: Elevation(plates?),
-                weir_coefficient: cw?,
                 orifice_coefficient: mu?,
             }
         }
@@ -475,8 +483,8 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
             }
             let n =
                 p.in_range(&format!("{k}.manning_n"), t.manning_n.unwrap_or(0.014), 0.008, 0.05);
-            let cw = coeff(p, "weir_coefficient", t.weir_coefficient, 0.2, 0.6);
-            let mu = coeff(p, "orifice_coefficient", t.orifice_coefficient, 0.3, 1.0);
+            let ke =
+                p.in_range(&format!("{k}.entrance_loss"), t.entrance_loss.unwrap_or(0.5), 0.0, 5.0);
             StructureKind::Trough {
                 bottom: Elevation(bottom_z?),
                 top: Elevation(top?),
@@ -485,8 +493,7 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                 height_m: height?,
                 covers_top: Elevation(covers?),
                 manning_n: n?,
-                weir_coefficient: cw?,
-                orifice_coefficient: mu?,
+                entrance_loss: ke?,
             }
         }
         RawStructure::Spillway(s) => {
@@ -545,6 +552,13 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                 && curves::all_non_negative(&format!("{key}.flow_m3s"), &q, p)
                 && curves::non_decreasing(&format!("{key}.flow_m3s"), &q, p);
             if !ok {
+                return None;
+            }
+            if q[0] != 0.0 {
+                p.push(
+                    format!("{key}.flow_m3s[0]"),
+                    format!("{}: the first row must be the stage where flow starts (0)", q[0]),
+                );
                 return None;
             }
             if let Some(c) = crest
