@@ -214,15 +214,35 @@ fn pond(raw: &RawPond, cx: &mut Ctx) -> Option<PondSpec> {
 
     let table = stage_storage(&raw.stage_storage, cx);
     let beach = raw.beach.as_ref().and_then(|b| beach(b, cx));
-    if raw.beach.is_none() && raw.dam_type == "upstream" {
-        cx.problems.push("pond.beach", "an upstream-method pond needs a beach (slope or profile)");
+    if raw.beach.is_none() && raw.dam_type != "water_retaining" {
+        cx.problems.push(
+            "pond.beach",
+            format!("a {} tailings dam needs a beach (slope or profile)", raw.dam_type),
+        );
     }
     if let (Some(t), Some(b), Some(c)) = (&table, bottom, crest) {
         let (lo, hi) = (t.elevation_m[0], *t.elevation_m.last().expect("non-empty table"));
-        if lo > b {
+        // The router takes the pond bottom from the table: its first row is the bottom, empty.
+        if lo != b {
             cx.problems.push(
                 "pond.stage_storage.elevation_m[0]",
-                format!("{lo} is above the pond bottom {b}: the table must start at or below it"),
+                format!("{lo} is not the pond bottom {b}: the table starts at the bottom"),
+            );
+        }
+        if let Some(v0) = t.volume_m3.as_ref().map(|v| v[0])
+            && v0 != 0.0
+        {
+            cx.problems.push(
+                "pond.stage_storage.volume_m3[0]",
+                format!("{v0}: the volume at the pond bottom (first row) must be 0"),
+            );
+        }
+        if let Some(a_top) = t.area_m2.as_ref().and_then(|a| a.last().copied())
+            && a_top <= 0.0
+        {
+            cx.problems.push(
+                "pond.stage_storage.area_m2",
+                format!("the top row's area is {a_top}: it must be positive"),
             );
         }
         if hi < c {
@@ -454,7 +474,23 @@ fn storm(raw: &RawStorm, cx: &mut Ctx) -> Option<StormSpec> {
         )?;
         let p = &mut cx.problems;
         let t = match (cols.remove("time_s"), cols.remove("timestamp")) {
-            (Some(t), None) | (None, Some(t)) => t,
+            (Some(t), None) => t,
+            // Timestamps are seconds from the first record; the routing starts at the beginning
+            // of the first record's accumulation period, taken as the spacing to the next record.
+            (None, Some(t)) => {
+                let first_period = match (t.len(), raw.interval_min) {
+                    (n, _) if n >= 2 => t[1] - t[0],
+                    (_, Some(m)) => m * MINUTE,
+                    _ => {
+                        p.push(
+                            "storm.interval_min",
+                            "a single timestamped record needs interval_min",
+                        );
+                        return None;
+                    }
+                };
+                t.iter().map(|x| x + first_period).collect()
+            }
             _ => {
                 p.push("storm.observed", "needs exactly one time column: time_s or timestamp");
                 return None;
@@ -466,6 +502,15 @@ fn storm(raw: &RawStorm, cx: &mut Ctx) -> Option<StormSpec> {
         if curves::same_length("storm.observed", ("time", t.len()), ("depth_mm", d.len()), 1, p)
             && curves::strictly_increasing("storm.observed.time", &t, p)
         {
+            if t[0] <= 0.0 {
+                p.push(
+                    "storm.observed.time_s[0]",
+                    format!(
+                        "{}: a record's time is the end of its period, after the start (0)",
+                        t[0]
+                    ),
+                );
+            }
             curves::all_non_negative("storm.observed.depth_mm", &d, p);
         }
         return (p.len() == before).then_some(StormSpec::Observed {
