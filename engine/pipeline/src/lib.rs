@@ -1,1 +1,223 @@
-//! tailtwin-pipeline (under construction)
+//! tailtwin-pipeline: wires the process crates into one flood run.
+//!
+//! ```text
+//! Scenario ─▶ storm (hydrology: design storm or gauge records) ─▶ Hyetograph
+//!          ─▶ catchment inflow (hydrology: SCS-CN + UH or 推理公式) + given inflow ─▶ Hydrograph
+//!          ─▶ pond + structures (pond: series systems assembled) ─▶ route ─▶ RoutedPond
+//!          ─▶ checks (risk: grade, design flood, freeboard, beach, overtopping, …) ─▶ Report
+//!          ─▶ FloodRun (Report + hyetograph + inflow + RoutedPond + rating tables + levels)
+//! ```
+//!
+//! No physics lives here: the pipeline converts the validated scenario into each crate's inputs,
+//! calls the crates in order and assembles the products. The rain that falls on the pond surface is
+//! the same hyetograph as the catchment's (the router multiplies it by the water-surface area at
+//! the current stage, plus `pond.direct_area_km2`).
+//!
+//! Defaults the pipeline chooses (documented in scenarios/README.md):
+//! - routing end: `[routing] duration_h`, else 48 h after the later of the storm's end and the
+//!   inflow's last point (time for the pond to draw down and for the dry-stack 72 h rule to be
+//!   judged from the storm's end where the run is extended by `duration_h`);
+//! - rating tables: [`report::RATING_ROWS`] stages from the lowest inlet to 0.5 m above the higher
+//!   of the crest and the peak stage.
+//!
+//! Threads: a flood run is one sequential time march; `RunSettings::threads` sizes the pool used
+//! for the independent rating tables and is recorded in the FloodRun. Results do not depend on it.
+//!
+//! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
+//! the binary and through [`run_flood`]), the process crates' own verification suites, and the
+//! design-storm bench (benches/design_storms.rs).
+
+pub mod assess;
+pub mod build;
+pub mod forcing;
+pub mod report;
+
+use rayon::prelude::*;
+use tailtwin_core::{Elevation, FloodRun, RatingCurve};
+use tailtwin_pond::structures::{Structure, StructureError, rating_curve, stage_grid};
+use tailtwin_pond::{Outlet, Pond, RoutingError, RoutingSettings, route};
+use tailtwin_scenario::Scenario;
+use thiserror::Error;
+
+/// Hours added after the storm and the inflow when `[routing] duration_h` is not given.
+pub const DEFAULT_RECESSION_H: f64 = 48.0;
+
+/// How to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    /// Worker threads (≥ 1).
+    pub threads: usize,
+}
+
+impl Default for RunSettings {
+    /// One thread.
+    fn default() -> Self {
+        RunSettings { threads: 1 }
+    }
+}
+
+/// Why a run failed. Every variant except `ThreadPool` traces back to the scenario's values.
+#[derive(Debug, Error)]
+pub enum PipelineError {
+    #[error("storm: {0}")]
+    Storm(#[source] tailtwin_hydrology::HydrologyError),
+    #[error("catchment inflow: {0}")]
+    Catchment(#[source] tailtwin_hydrology::HydrologyError),
+    #[error("{0}")]
+    Pond(String),
+    #[error("structure `{id}`: {source}")]
+    Structure {
+        id: String,
+        #[source]
+        source: StructureError,
+    },
+    #[error("routing: {0}")]
+    Routing(#[from] RoutingError),
+    #[error("checks: {0}")]
+    Risk(#[from] tailtwin_risk::RiskError),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("cannot start {threads} worker threads: {message}")]
+    ThreadPool { threads: usize, message: String },
+}
+
+impl PipelineError {
+    /// True when the scenario's content caused the failure (the CLI exits 2 for these).
+    pub fn is_input_error(&self) -> bool {
+        !matches!(self, PipelineError::ThreadPool { .. })
+    }
+}
+
+/// The pond and its routed structures, built once from a scenario (reuse it in loops).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub pond: Pond,
+    pub structures: Vec<Structure>,
+}
+
+impl Model {
+    /// Builds the pond and the structures.
+    pub fn new(s: &Scenario) -> Result<Self, PipelineError> {
+        Ok(Model { pond: build::pond(s)?, structures: build::structures(s)? })
+    }
+
+    /// The structures as router outlets.
+    pub fn outlets(&self) -> Vec<&dyn Outlet> {
+        self.structures.iter().map(|s| s as &dyn Outlet).collect()
+    }
+}
+
+/// Router settings from `[routing]` and the forcing's extent.
+pub fn routing_settings(s: &Scenario, forcing: &forcing::Forcing) -> RoutingSettings {
+    let mut r = RoutingSettings::default();
+    let r_spec = &s.routing;
+    let forcing_end = forcing
+        .storm_end_s
+        .unwrap_or(0.0)
+        .max(*forcing.inflow.time_s().last().expect("a hydrograph has points"));
+    r.end_time_s = Some(r_spec.duration_s.unwrap_or(forcing_end + DEFAULT_RECESSION_H * 3600.0));
+    r.report_interval_s = r_spec.report_interval_s;
+    if let Some(v) = r_spec.rtol {
+        r.rtol = v;
+    }
+    if let Some(v) = r_spec.atol_m3 {
+        r.atol_m3 = v;
+    }
+    if let Some(v) = r_spec.max_step_s {
+        r.max_step_s = v;
+    }
+    r
+}
+
+/// The whole chain for one scenario.
+pub fn run_flood(s: &Scenario, settings: &RunSettings) -> Result<FloodRun, PipelineError> {
+    let model = Model::new(s)?;
+    let forcing = forcing::forcing(s)?;
+    run_model(s, &model, &forcing, settings)
+}
+
+/// The chain from a built model and forcing (benches and ensembles reuse both).
+pub fn run_model(
+    s: &Scenario,
+    model: &Model,
+    forcing: &forcing::Forcing,
+    settings: &RunSettings,
+) -> Result<FloodRun, PipelineError> {
+    let rain_on_pond = match (&forcing.hyetograph, s.pond.rain_on_pond) {
+        (Some(h), true) => h.clone(),
+        _ => tailtwin_core::Hyetograph::dry(),
+    };
+    let routed = route(
+        &model.pond,
+        &model.outlets(),
+        &forcing.inflow,
+        &rain_on_pond,
+        &routing_settings(s, forcing),
+    )?;
+    let assessment = assess::assess(s, &routed, forcing.storm_end_s)?;
+    let mut warnings: Vec<String> = model
+        .pond
+        .storage()
+        .warnings()
+        .iter()
+        .map(|w| format!("pond.stage_storage: {w:?}"))
+        .collect();
+    if s.meta.gravity != tailtwin_core::G && has_towers(&model.structures) {
+        warnings.push(format!(
+            "g = {} m/s² applies to weirs, orifices and conduits; tower shafts use {} m/s²",
+            s.meta.gravity,
+            tailtwin_core::G
+        ));
+    }
+    let report =
+        report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
+    let stages = report::flood_rating_stages(s, &model.structures, routed.peak_stage_m);
+    let ratings = in_pool(settings.threads, || ratings_parallel(&model.structures, &stages))?;
+    let levels = report::levels(s, &report.checks);
+    Ok(FloodRun {
+        report,
+        scenario_toml: s.source_toml.clone(),
+        hyetograph: forcing.hyetograph.clone(),
+        inflow: forcing.inflow.clone(),
+        routed,
+        ratings,
+        levels,
+        threads: settings.threads,
+    })
+}
+
+fn has_towers(structures: &[Structure]) -> bool {
+    structures
+        .iter()
+        .any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
+}
+
+/// Per-structure tables computed in parallel (each is independent; order is kept), then the
+/// combined one.
+fn ratings_parallel(structures: &[Structure], stages: &[Elevation]) -> Vec<RatingCurve> {
+    let mut v: Vec<RatingCurve> =
+        structures.par_iter().map(|o| rating_curve(o, stages)).collect();
+    v.push(tailtwin_pond::structures::combined_rating_curve(structures, stages));
+    v
+}
+
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, PipelineError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| PipelineError::ThreadPool { threads, message: e.to_string() })?;
+    Ok(pool.install(f))
+}
+
+/// Rating tables (each routed structure, then `combined`) at `stages`.
+pub fn rating(s: &Scenario, stages: &[Elevation]) -> Result<Vec<RatingCurve>, PipelineError> {
+    let model = Model::new(s)?;
+    Ok(report::ratings(&model.structures, stages))
+}
+
+/// `n` stages from the lowest inlet (or the pond bottom) to 1 m above the dam crest.
+pub fn rating_stages(s: &Scenario, n: usize) -> Result<Vec<Elevation>, PipelineError> {
+    let model = Model::new(s)?;
+    let low = build::lowest_inlet(&model.structures).unwrap_or(s.pond.bottom).m().max(s.pond.bottom.m());
+    Ok(stage_grid(Elevation(low), Elevation(s.pond.crest.m() + 1.0), n))
+}
