@@ -42,7 +42,7 @@ fn demo_scenarios_validate() {
         assert_eq!(s.structures.len(), 3);
         // SI conversion: km² → m², h → s.
         let c = s.catchment.as_ref().expect("catchment");
-        assert!((c.area_m2 - 3.8e6).abs() < 1e-6);
+        assert!((c.area_m2 - 3.8e6).abs() < 1e-6, "{}", c.area_m2);
         assert_eq!(s.routing.duration_s, Some(72.0 * 3600.0));
         assert_eq!(s.structures[0].outlet, Some(1));
         assert!(s.structures[1].is_outlet_of_another);
@@ -107,7 +107,7 @@ fn malformed_scenarios_name_the_key_path() {
         ("key without its unit suffix", mutate("crest_m = 372.0 ", "crest = 372.0 "), "pond.crest"),
         (
             "unknown key in a structure",
-            mutate("shaft_diameter_m = 3.0", "shaft_diameter_m = 3.0\nshaft_dia = 3.0"),
+            mutate("shaft_diameter_m = 4.0", "shaft_diameter_m = 4.0\nshaft_dia = 4.0"),
             "structure[0].shaft_dia",
         ),
         ("duplicate ids", mutate("id = \"tunnel-1\"", "id = \"tower-1\""), "structure[1].id"),
@@ -179,8 +179,21 @@ fn malformed_scenarios_name_the_key_path() {
         ),
         (
             "spillway crest above the dam crest",
-            mutate("crest_m = 370.6", "crest_m = 372.5"),
+            mutate("crest_m = 370.9", "crest_m = 372.5"),
             "structure[2].crest_m",
+        ),
+        (
+            "windows that do not fit around the shaft",
+            mutate("per_row = 8", "per_row = 12"),
+            "structure[0].windows.per_row",
+        ),
+        (
+            "stage–storage table that does not start at the bottom",
+            mutate(
+                "stage_storage = \"curves/stage_storage.csv\"",
+                &inline_table("299.0, 340.0, 360.0, 380.0", "0, 1e6, 2e6, 4e7"),
+            ),
+            "pond.stage_storage.elevation_m[0]",
         ),
         (
             "unknown runoff method",

@@ -123,3 +123,26 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{text}");
     Ok(())
 }
+
+/// A pipeline error caused by the scenario's values becomes bad input (exit 2).
+pub fn input(e: tailtwin::pipeline::PipelineError) -> anyhow::Error {
+    if e.is_input_error() {
+        anyhow::Error::new(BadInput(e.to_string()))
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+/// Loads the scenario and runs the flood chain, with a progress bar on a terminal.
+pub fn run_flood(args: &Args) -> anyhow::Result<tailtwin::core::FloodRun> {
+    let bar = progress(args, 2);
+    bar.set_message("reading the scenario");
+    let scenario = load(&args.scenario)?;
+    bar.inc(1);
+    bar.set_message("storm → inflow → routing → checks");
+    let settings = tailtwin::pipeline::RunSettings { threads: args.threads() };
+    let run = tailtwin::pipeline::run_flood(&scenario, &settings).map_err(input)?;
+    bar.inc(1);
+    bar.finish_and_clear();
+    Ok(run)
+}

@@ -9,6 +9,9 @@
 
 mod check;
 mod common;
+mod flood;
+mod rating;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,9 +43,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => check::run(a),
-        Command::Run(_) | Command::Flood(_) | Command::Rating(_) => {
-            Err(anyhow::anyhow!("this command lands with the pipeline"))
-        }
+        Command::Run(a) => run::run(a),
+        Command::Flood(a) => flood::run(a),
+        Command::Rating(a) => rating::run(a),
     };
     match result {
         Ok(status) => status.into(),

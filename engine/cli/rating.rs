@@ -3,7 +3,8 @@
 use crate::common::{Args, Status, input, print_json};
 use anyhow::Context;
 use serde_json::json;
-use tailtwin::core::RatingCurve;
+use std::path::{Path, PathBuf};
+use tailtwin::core::{FloodRun, RatingCurve};
 
 /// Stages in the printed table.
 const ROWS: usize = 41;
@@ -14,10 +15,11 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let stages = tailtwin::pipeline::rating_stages(&scenario, ROWS).map_err(input)?;
     let curves = tailtwin::pipeline::rating(&scenario, &stages).map_err(input)?;
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let files = tailtwin::viz::write_rating_plots(dir, &scenario.meta.name, &curves)
-            .with_context(|| format!("drawing the rating curves into {}", dir.display()))?;
-        for f in files {
+        // viz draws from a FloodRun: run the flood and put this command's tables in it.
+        let settings = tailtwin::pipeline::RunSettings { threads: args.threads() };
+        let mut run = tailtwin::pipeline::run_flood(&scenario, &settings).map_err(input)?;
+        run.ratings = curves.clone();
+        for f in plot(dir, &run)? {
             args.log(format!("wrote {}", f.display()));
         }
     }
@@ -34,7 +36,10 @@ fn render(curves: &[RatingCurve]) -> String {
     let mut o = String::new();
     for c in curves {
         o.push_str(&format!("\n{} ({})\n", c.structure_id, c.kind));
-        o.push_str(&format!("{:>10} {:>12}  {:<26} {}\n", "stage m", "flow m³/s", "regime", "control"));
+        o.push_str(&format!(
+            "{:>10} {:>12}  {:<26} {}\n",
+            "stage m", "flow m³/s", "regime", "control"
+        ));
         for r in &c.rows {
             o.push_str(&format!(
                 "{:>10.3} {:>12.4}  {:<26} {}\n",
@@ -46,4 +51,18 @@ fn render(curves: &[RatingCurve]) -> String {
         }
     }
     o
+}
+
+/// Writes `rating_curves.png` and `.svg` into `dir`.
+fn plot(dir: &Path, run: &FloodRun) -> anyhow::Result<Vec<PathBuf>> {
+    use tailtwin::viz::{PlotKind, render_png, render_svg};
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let stem = PlotKind::Rating.file_stem();
+    let png = dir.join(format!("{stem}.png"));
+    render_png(PlotKind::Rating, run, &png).context("drawing the rating curves (PNG)")?;
+    let svg = dir.join(format!("{stem}.svg"));
+    let text = render_svg(PlotKind::Rating, run).context("drawing the rating curves (SVG)")?;
+    tailtwin::results::write_bytes_atomically(&svg, text.as_bytes())
+        .with_context(|| format!("writing {}", svg.display()))?;
+    Ok(vec![png, svg])
 }

@@ -6,8 +6,8 @@ use crate::PipelineError;
 use tailtwin_core::Elevation;
 use tailtwin_pond::structures::{
     Condition, Conduit, ConduitShape, Contraction, FrameTower, InclinedTrough, Orientation,
-    Orifice, OrificeShape, RatingTable, Shaft, SideRule, Spillway, Structure, StructureError,
-    Weir, WeirForm, WindowTower, Windows,
+    Orifice, OrificeShape, RatingTable, Shaft, SideRule, Spillway, Structure, StructureError, Weir,
+    WeirForm, WindowTower, Windows,
 };
 use tailtwin_pond::{Beach, Dam, DamType, Pond, RainArea, StageStorage};
 use tailtwin_scenario::{self as sc, Scenario, StructureKind, StructureSpec};
@@ -73,10 +73,8 @@ pub fn structures(s: &Scenario) -> Result<Vec<Structure>, PipelineError> {
         .filter(|spec| !spec.is_outlet_of_another)
         .map(|spec| {
             let outlet = spec.outlet.map(|j| conduit(&s.structures[j], g)).transpose()?;
-            structure(spec, outlet, s, g).map_err(|source| PipelineError::Structure {
-                id: spec.id.clone(),
-                source,
-            })
+            structure(spec, outlet, s, g)
+                .map_err(|source| PipelineError::Structure { id: spec.id.clone(), source })
         })
         .collect()
 }
@@ -329,14 +327,9 @@ fn structure(
             }
             Structure::Spillway(sp)
         }
-        StructureKind::RatingTable { stage_m, flow_m3s, extrapolate } => {
-            Structure::RatingTable(RatingTable::new(
-                id,
-                stage_m.clone(),
-                flow_m3s.clone(),
-                *extrapolate,
-            )?)
-        }
+        StructureKind::RatingTable { stage_m, flow_m3s, extrapolate } => Structure::RatingTable(
+            RatingTable::new(id, stage_m.clone(), flow_m3s.clone(), *extrapolate)?,
+        ),
     };
     built.with_condition(condition(spec))
 }
@@ -344,8 +337,5 @@ fn structure(
 /// The lowest stage at which any structure starts to flow (its lowest transition), if any.
 pub fn lowest_inlet(structures: &[Structure]) -> Option<Elevation> {
     use tailtwin_pond::Outlet;
-    structures
-        .iter()
-        .flat_map(|s| s.transition_stages())
-        .min_by(|a, b| a.m().total_cmp(&b.m()))
+    structures.iter().flat_map(|s| s.transition_stages()).min_by(|a, b| a.m().total_cmp(&b.m()))
 }

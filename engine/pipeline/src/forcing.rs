@@ -57,11 +57,17 @@ pub fn storm(spec: &StormSpec) -> Result<Storm, PipelineError> {
             let depth = match depth {
                 DepthSpec::Atlas { mean_24h_mm, cv, cs_over_cv, decay } => {
                     DepthDuration::Atlas(AtlasStorm {
-                        h24: DurationStatistics { mean_mm: *mean_24h_mm, cv: *cv, cs_over_cv: *cs_over_cv },
+                        h24: DurationStatistics {
+                            mean_mm: *mean_24h_mm,
+                            cv: *cv,
+                            cs_over_cv: *cs_over_cv,
+                        },
                         return_period_years: rp,
                         decay: match *decay {
                             DecaySpec::Single(n) => DecayIndex::Single { n },
-                            DecaySpec::Segmented { n1, n2, n3 } => DecayIndex::Segmented { n1, n2, n3 },
+                            DecaySpec::Segmented { n1, n2, n3 } => {
+                                DecayIndex::Segmented { n1, n2, n3 }
+                            }
                             DecaySpec::DesignDepths { h10min_mm, h1h_mm, h6h_mm } => {
                                 DecayIndex::FromDesignDepths { h10min_mm, h1h_mm, h6h_mm }
                             }
@@ -88,7 +94,11 @@ pub fn storm(spec: &StormSpec) -> Result<Storm, PipelineError> {
                 PatternSpec::Uniform => Pattern::Uniform,
                 PatternSpec::Table { time_fraction, cumulative_fraction } => {
                     Pattern::CumulativeTable {
-                        rows: time_fraction.iter().copied().zip(cumulative_fraction.iter().copied()).collect(),
+                        rows: time_fraction
+                            .iter()
+                            .copied()
+                            .zip(cumulative_fraction.iter().copied())
+                            .collect(),
                     }
                 }
             };
@@ -114,11 +124,14 @@ pub fn storm(spec: &StormSpec) -> Result<Storm, PipelineError> {
 }
 
 /// The hydrology crate's catchment and runoff method.
-pub fn catchment(spec: &CatchmentSpec) -> Result<(Catchment, RunoffMethod, Vec<String>), PipelineError> {
+pub fn catchment(
+    spec: &CatchmentSpec,
+) -> Result<(Catchment, RunoffMethod, Vec<String>), PipelineError> {
     let mut warnings = Vec::new();
     let (Some(length), Some(slope)) = (spec.channel_length_m, spec.channel_slope) else {
         return Err(PipelineError::Unsupported(
-            "catchment: channel_length_km and channel_slope are needed by the hydrology crate".into(),
+            "catchment: channel_length_km and channel_slope are needed by the hydrology crate"
+                .into(),
         ));
     };
     let c = Catchment { area_m2: spec.area_m2, channel_length_m: length, channel_slope: slope };

@@ -169,8 +169,7 @@ pub fn run_model(
             tailtwin_core::G
         ));
     }
-    let report =
-        report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
+    let report = report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
     let stages = report::flood_rating_stages(s, &model.structures, routed.peak_stage_m);
     let ratings = in_pool(settings.threads, || ratings_parallel(&model.structures, &stages))?;
     let levels = report::levels(s, &report.checks);
@@ -187,16 +186,13 @@ pub fn run_model(
 }
 
 fn has_towers(structures: &[Structure]) -> bool {
-    structures
-        .iter()
-        .any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
+    structures.iter().any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
 }
 
 /// Per-structure tables computed in parallel (each is independent; order is kept), then the
 /// combined one.
 fn ratings_parallel(structures: &[Structure], stages: &[Elevation]) -> Vec<RatingCurve> {
-    let mut v: Vec<RatingCurve> =
-        structures.par_iter().map(|o| rating_curve(o, stages)).collect();
+    let mut v: Vec<RatingCurve> = structures.par_iter().map(|o| rating_curve(o, stages)).collect();
     v.push(tailtwin_pond::structures::combined_rating_curve(structures, stages));
     v
 }
@@ -218,6 +214,7 @@ pub fn rating(s: &Scenario, stages: &[Elevation]) -> Result<Vec<RatingCurve>, Pi
 /// `n` stages from the lowest inlet (or the pond bottom) to 1 m above the dam crest.
 pub fn rating_stages(s: &Scenario, n: usize) -> Result<Vec<Elevation>, PipelineError> {
     let model = Model::new(s)?;
-    let low = build::lowest_inlet(&model.structures).unwrap_or(s.pond.bottom).m().max(s.pond.bottom.m());
+    let low =
+        build::lowest_inlet(&model.structures).unwrap_or(s.pond.bottom).m().max(s.pond.bottom.m());
     Ok(stage_grid(Elevation(low), Elevation(s.pond.crest.m() + 1.0), n))
 }

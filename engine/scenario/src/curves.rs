@@ -1,6 +1,6 @@
 //! Curves given inline or as CSV files: reading, column lookup and monotonicity checks.
 //!
-//! A CSV file has a header row naming the columns (`elevation_m,volume_m3,area_m2`); extra columns
+//! Lines starting with `#` are comments. A CSV file has a header row naming the columns (`elevation_m,volume_m3,area_m2`); extra columns
 //! are an error (they usually mean a misspelt unit suffix). Every error names the file, the line and
 //! the column.
 
@@ -28,13 +28,14 @@ pub fn read_csv(
     problems: &mut Problems,
 ) -> Option<Columns> {
     let path = base_dir.join(file);
-    let mut reader = match csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(&path) {
-        Ok(r) => r,
-        Err(e) => {
-            problems.push(key, format!("cannot read CSV file {}: {e}", path.display()));
-            return None;
-        }
-    };
+    let mut reader =
+        match csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_path(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(key, format!("cannot read CSV file {}: {e}", path.display()));
+                return None;
+            }
+        };
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => {

@@ -398,6 +398,19 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                     format!("{o} is not larger than the shaft diameter {d}"),
                 );
             }
+            // The windows of one row must fit around the shaft.
+            if let (Some(n), Some(w), Some(d)) = (per_row, width, d)
+                && f64::from(n) * w > std::f64::consts::PI * d
+            {
+                p.push(
+                    format!("{wk}.per_row"),
+                    format!(
+                        "{n} windows × {w} m = {} m do not fit around the shaft (circumference {:.3} m)",
+                        f64::from(n) * w,
+                        std::f64::consts::PI * d
+                    ),
+                );
+            }
             let cw = coeff(p, "crown_coefficient", t.crown_coefficient, 0.2, 0.6);
             let mu = coeff(p, "window_coefficient", t.window_coefficient, 0.3, 1.0);
             StructureKind::WindowTower {
