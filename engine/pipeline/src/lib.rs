@@ -17,8 +17,8 @@
 //! - routing end: `[routing] duration_h`, else 48 h after the later of the storm's end and the
 //!   inflow's last point (time for the pond to draw down and for the dry-stack 72 h rule to be
 //!   judged from the storm's end where the run is extended by `duration_h`);
-//! - rating tables: [`report::RATING_ROWS`] stages from the lowest inlet to 0.5 m above the higher
-//!   of the crest and the peak stage.
+//! - rating tables: [`report::RATING_ROWS`] stages from 1 m below the run's lowest stage (not below
+//!   the lowest inlet) to 0.5 m above the higher of the crest and the peak stage.
 //!
 //! Threads: a flood run is one sequential time march; `RunSettings::threads` sizes the pool used
 //! for the independent rating tables and is recorded in the FloodRun. Results do not depend on it.
@@ -170,7 +170,7 @@ pub fn run_model(
         ));
     }
     let report = report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
-    let stages = report::flood_rating_stages(s, &model.structures, routed.peak_stage_m);
+    let stages = report::flood_rating_stages(s, &model.structures, &routed);
     let ratings = in_pool(settings.threads, || ratings_parallel(&model.structures, &stages))?;
     let levels = report::levels(s, &report.checks);
     Ok(FloodRun {

@@ -129,16 +129,17 @@ pub fn ratings(structures: &[Structure], stages: &[Elevation]) -> Vec<RatingCurv
     v
 }
 
-/// The stage range a flood run's rating tables cover: from the lowest inlet (or the start level)
-/// to half a metre above the higher of the crest and the peak stage.
+/// The stage range a flood run's rating tables cover: from 1 m below the lowest stage of the
+/// run (not below the lowest inlet) to 0.5 m above the higher of the crest and the peak stage —
+/// the stages the flood used, with some context.
 pub fn flood_rating_stages(
     s: &Scenario,
     structures: &[Structure],
-    peak_stage_m: f64,
+    routed: &RoutedPond,
 ) -> Vec<Elevation> {
-    let low = crate::build::lowest_inlet(structures)
-        .map_or(s.pond.initial_level.m(), |z| z.m().min(s.pond.initial_level.m()))
-        .max(s.pond.bottom.m());
-    let high = s.pond.crest.m().max(peak_stage_m) + 0.5;
+    let lowest_stage = routed.stage_m.iter().copied().fold(routed.peak_stage_m, f64::min);
+    let inlet = crate::build::lowest_inlet(structures).map_or(s.pond.bottom.m(), |z| z.m());
+    let low = (lowest_stage - 1.0).max(inlet).max(s.pond.bottom.m()).min(lowest_stage);
+    let high = s.pond.crest.m().max(routed.peak_stage_m) + 0.5;
     stage_grid(Elevation(low), Elevation(high), RATING_ROWS)
 }
