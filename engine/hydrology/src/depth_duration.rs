@@ -143,7 +143,12 @@ fn resolve_atlas(atlas: &AtlasStorm) -> Result<StormCurve, HydrologyError> {
     let segments = match &atlas.decay {
         DecayIndex::Single { n } => {
             let n = check_n("n", *n, "")?;
-            vec![PowerSegment { from_h: 0.0, to_h: 24.0, s_p_mm_per_h: h24 * 24f64.powf(n - 1.0), n }]
+            vec![PowerSegment {
+                from_h: 0.0,
+                to_h: 24.0,
+                s_p_mm_per_h: h24 * 24f64.powf(n - 1.0),
+                n,
+            }]
         }
         DecayIndex::Segmented { n1, n2, n3 } => {
             let n1 = check_n("n1", *n1, "")?;
@@ -233,7 +238,11 @@ fn resolve_idf(idf: &IdfFormula) -> Result<StormCurve, HydrologyError> {
         });
     }
     Ok(StormCurve {
-        kind: CurveKind::Idf { a_mm_per_min: idf.a1_mm_per_min * factor, b_min: idf.b_min, n: idf.n },
+        kind: CurveKind::Idf {
+            a_mm_per_min: idf.a1_mm_per_min * factor,
+            b_min: idf.b_min,
+            n: idf.n,
+        },
         max_duration_s: idf.max_duration_min * 60.0,
         frequency_24h: None,
     })
@@ -343,13 +352,10 @@ mod tests {
     // continuously. Reference: standards.md §9 formulas with exact 1/lg 6, 1/lg 4.
     #[test]
     fn segmented_curve_reproduces_the_atlas_depths_it_was_derived_from() {
-        let curve = atlas(DecayIndex::FromDesignDepths {
-            h10min_mm: 32.0,
-            h1h_mm: 80.0,
-            h6h_mm: 160.0,
-        })
-        .resolve()
-        .unwrap();
+        let curve =
+            atlas(DecayIndex::FromDesignDepths { h10min_mm: 32.0, h1h_mm: 80.0, h6h_mm: 160.0 })
+                .resolve()
+                .unwrap();
         let h24 = curve.frequency_24h.unwrap().value;
         for (t_s, h) in [(600.0, 32.0), (3600.0, 80.0), (21600.0, 160.0), (86400.0, h24)] {
             let got = curve.depth_mm(t_s).unwrap();

@@ -4,7 +4,8 @@ use crate::depth_duration::{DepthDuration, StormCurve};
 use crate::error::{HydrologyError, check_closed, check_positive};
 use crate::patterns::{Pattern, default_interval_s, hyetograph_from_curve};
 use crate::rational::{
-    ConcentrationParameter, GeneralizedShape, Geometry, RationalPeak, RationalSettings, rational_peak,
+    ConcentrationParameter, GeneralizedShape, Geometry, RationalPeak, RationalSettings,
+    rational_peak,
 };
 use crate::scs::{
     ScsCnSettings, TimeOfConcentration, convert_curve_number, cumulative_runoff_mm, kirpich_tc_s,
@@ -157,7 +158,8 @@ fn inflow(
     match method {
         RunoffMethod::ScsCn(settings) => scs_inflow(catchment, rain, settings),
         RunoffMethod::Rational(settings) => {
-            let (curve, duration_s) = curve.ok_or(HydrologyError::RationalNeedsCurve)?;
+            let (curve, duration_s) =
+                curve.filter(|(c, _)| c.is_curve()).ok_or(HydrologyError::RationalNeedsCurve)?;
             rational_inflow(catchment, rain, curve, duration_s, settings)
         }
     }
@@ -173,7 +175,8 @@ fn scs_inflow(
     settings: &ScsCnSettings,
 ) -> Result<CatchmentInflow, HydrologyError> {
     let cn = convert_curve_number(settings.curve_number, settings.amc)?;
-    let lambda = check_closed("I_a ratio λ", settings.initial_abstraction_ratio, 0.0, 1.0, "[0, 1]")?;
+    let lambda =
+        check_closed("I_a ratio λ", settings.initial_abstraction_ratio, 0.0, 1.0, "[0, 1]")?;
     let impervious =
         check_closed("impervious fraction", settings.impervious_fraction, 0.0, 1.0, "[0, 1]")?;
     let tc_s = match settings.time_of_concentration {
@@ -338,7 +341,8 @@ fn rational_inflow(
     let (hydrograph, start_s, peak_time_s, end_s) = if peak.peak_m3s > 0.0 && flood_volume_m3 > 0.0
     {
         let GeneralizedShape::Triangle { rise_fraction } = settings.shape;
-        let rise_fraction = check_closed("rise fraction", rise_fraction, 0.01, 0.99, "[0.01, 0.99]")?;
+        let rise_fraction =
+            check_closed("rise fraction", rise_fraction, 0.01, 0.99, "[0.01, 0.99]")?;
         let base_s = 2.0 * flood_volume_m3 / peak.peak_m3s;
         let window_s = 3600.0 * peak.tau_h.min(peak.tc_h);
         let window_start = heaviest_window_start(rain, window_s);
@@ -366,13 +370,7 @@ fn rational_inflow(
         diagnostics.warnings.push("no net rain: the loss rate exceeds the storm".to_string());
         (Hydrograph::new(vec![start], vec![0.0])?, start, start, start)
     };
-    let details = InflowDetails::Rational {
-        peak,
-        flood_volume_m3,
-        start_s,
-        peak_time_s,
-        end_s,
-    };
+    let details = InflowDetails::Rational { peak, flood_volume_m3, start_s, peak_time_s, end_s };
     let grid = |v: Vec<f64>| Hyetograph::new(start, rain.interval_s(), v);
     finish(
         RunoffMethod::Rational(settings.clone()).label(),

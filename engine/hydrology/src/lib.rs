@@ -107,9 +107,7 @@ pub use depth_duration::{
     AtlasStorm, DecayIndex, DepthDuration, DurationStatistics, IdfFormula, PowerSegment, StormCurve,
 };
 pub use error::HydrologyError;
-pub use frequency::{
-    FrequencyResult, pearson3_design_value, pearson3_frequency_factor,
-};
+pub use frequency::{FrequencyResult, pearson3_design_value, pearson3_frequency_factor};
 pub use inflow::{
     Catchment, CatchmentInflow, DesignStorm, InflowDetails, RunoffMethod, catchment_inflow,
     design_inflow, design_storm,

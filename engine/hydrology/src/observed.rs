@@ -48,10 +48,10 @@ pub fn observed_hyetograph(
 ) -> Result<Hyetograph, HydrologyError> {
     let interval = check_positive("observed-rain interval (s)", settings.interval_s)?;
     let bad = |index: usize, problem: &'static str| {
-        let r = records.get(index).copied().unwrap_or(RainRecord {
-            time_s: f64::NAN,
-            depth_mm: f64::NAN,
-        });
+        let r = records
+            .get(index)
+            .copied()
+            .unwrap_or(RainRecord { time_s: f64::NAN, depth_mm: f64::NAN });
         HydrologyError::BadRainRecord { index, problem, time_s: r.time_s, depth_mm: r.depth_mm }
     };
     if records.is_empty() {
@@ -130,11 +130,8 @@ mod tests {
     #[test]
     fn irregular_records_are_spread_by_overlap_and_conserve_depth() {
         let records = [rec(600.0, 3.0), rec(1500.0, 9.0), rec(1800.0, 1.5)];
-        let settings = ObservedSettings {
-            interval_s: 900.0,
-            first_period_s: Some(600.0),
-            max_spread_s: None,
-        };
+        let settings =
+            ObservedSettings { interval_s: 900.0, first_period_s: Some(600.0), max_spread_s: None };
         let h = observed_hyetograph(&records, &settings).unwrap();
         assert_eq!(h.depth_mm().len(), 2);
         assert!((h.depth_mm()[0] - 6.0).abs() < 1e-12);

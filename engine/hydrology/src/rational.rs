@@ -91,7 +91,7 @@ pub enum ContributingArea {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RationalPeak {
     pub peak_m3s: f64,
-    /// Concentration time τ, h.
+    /// Concentration time τ, h (0 when there is no net rain).
     pub tau_h: f64,
     /// Net-rain duration t_c, h (capped at the storm duration).
     pub tc_h: f64,
@@ -155,7 +155,8 @@ pub(crate) fn rational_peak(
     storm_duration_s: f64,
     settings: &RationalSettings,
 ) -> Result<RationalPeak, HydrologyError> {
-    let mu = check_closed("loss rate μ (mm/h)", settings.loss_rate_mm_per_h, 0.0, 1e3, "[0, 1000]")?;
+    let mu =
+        check_closed("loss rate μ (mm/h)", settings.loss_rate_mm_per_h, 0.0, 1e3, "[0, 1000]")?;
     let Geometry { area_km2: f, length_km: l, slope: j } = geometry;
     let theta = l / (j.cbrt() * f.powf(0.25));
     let m = match settings.concentration {
@@ -172,11 +173,7 @@ pub(crate) fn rational_peak(
     let net_rain = depth(tc) - mu * tc;
     let tau_of = |q: f64| UNIT * l / (m * j.cbrt() * q.powf(0.25));
     let peak_of_tau = |tau: f64| {
-        if tau <= tc {
-            UNIT * (depth(tau) / tau - mu) * f
-        } else {
-            UNIT * net_rain * f / tau
-        }
+        if tau <= tc { UNIT * (depth(tau) / tau - mu) * f } else { UNIT * net_rain * f / tau }
     };
     let base = |peak: f64, tau: f64, iterations: usize, residual: f64| RationalPeak {
         peak_m3s: peak,
@@ -190,7 +187,8 @@ pub(crate) fn rational_peak(
         relative_residual: residual,
     };
     if net_rain <= 0.0 {
-        return Ok(base(0.0, f64::INFINITY, 0, 0.0));
+        // No net rain: no flood; τ is undefined and reported as 0.
+        return Ok(base(0.0, 0.0, 0, 0.0));
     }
     // f(Q) = Q − g(τ(Q)) rises from negative (Q → 0: g ∝ Q^(1/4) ≫ Q) to positive (g grows like
     // Q^(n/4)); bisection in ln Q on a bracket is monotone and cannot oscillate, unlike the
@@ -235,8 +233,12 @@ pub(crate) fn rational_peak(
     }
     let q = (lo * hi).sqrt();
     let rel = (residual(q) / q).abs();
-    if !(rel < 1e-9) {
-        return Err(HydrologyError::RationalNotConverged { iterations, peak_m3s: q, residual: rel });
+    if rel.is_nan() || rel >= 1e-9 {
+        return Err(HydrologyError::RationalNotConverged {
+            iterations,
+            peak_m3s: q,
+            residual: rel,
+        });
     }
     Ok(base(q, tau_of(q), iterations, rel))
 }
