@@ -64,6 +64,25 @@ fn chicago_windows_around_the_peak_hold_the_curve_depth() {
     }
     let total = curve.depth_mm(86400.0).unwrap();
     assert!((hyeto.total_mm() - total).abs() < 1e-9 * total);
+
+    // (c) A short IDF storm (2 h, r = 0.5): the same property on 10, 30, 60, 120 min windows.
+    let idf = DepthDuration::Idf(tailtwin::hydrology::IdfFormula {
+        a1_mm_per_min: 12.0,
+        c: 0.75,
+        b_min: 12.0,
+        n: 0.72,
+        return_period_years: 100.0,
+        max_duration_min: 180.0,
+    });
+    let curve = idf.resolve().unwrap();
+    let hyeto =
+        design_hyetograph(&idf, &Pattern::Chicago { peak_position: 0.5 }, 7200.0, None).unwrap();
+    for w_min in [10.0, 30.0, 60.0, 120.0] {
+        let w = w_min * 60.0;
+        let held = 1e3 * hyeto.depth_between_m(3600.0 - w / 2.0, 3600.0 + w / 2.0);
+        let expected = curve.depth_mm(w).unwrap();
+        assert!((held - expected).abs() < 1e-9 * expected, "IDF w {w_min}: {held} vs {expected}");
+    }
 }
 
 // Goal: the SCS type II hyetograph reproduces published cumulative ordinates. Setup: 150 mm in

@@ -102,6 +102,9 @@ pub struct RationalPeak {
     pub theta: f64,
     /// Net rain of the t_c window, H(t_c) − μ t_c, mm.
     pub net_rain_mm: f64,
+    /// Rain force S_p and decay index n of the power-law piece governing τ (atlas curves only).
+    pub rain_force_mm_per_h: Option<f64>,
+    pub decay_n: Option<f64>,
     /// Root-finding iterations.
     pub iterations: usize,
     /// |Q − g(τ(Q))| / Q at the solution.
@@ -176,6 +179,8 @@ pub(crate) fn rational_peak(
         if tau <= tc { UNIT * (depth(tau) / tau - mu) * f } else { UNIT * net_rain * f / tau }
     };
     let base = |peak: f64, tau: f64, iterations: usize, residual: f64| RationalPeak {
+        rain_force_mm_per_h: curve.decay_at(tau * 3600.0).map(|s| s.s_p_mm_per_h),
+        decay_n: curve.decay_at(tau * 3600.0).map(|s| s.n),
         peak_m3s: peak,
         tau_h: tau,
         tc_h: tc,
