@@ -473,6 +473,22 @@ mod tests {
         assert!(design_inflow(&good, &storm, &bad_mu).is_err());
     }
 
+    // Goal: the directly connected impervious fraction turns all its rain into excess. Hand:
+    // P = 100 mm on CN 70: S = 25400/70 − 254 = 108.857 mm, I_a = 21.771 mm, Q = 78.229²/187.086
+    // = 32.711 mm; with f = 0.3: 0.7·32.711 + 0.3·100 = 52.898 mm. Tolerance 1e-3 mm (hand).
+    #[test]
+    fn impervious_fraction_adds_its_rain_to_the_excess() {
+        let rain = Hyetograph::new(0.0, 600.0, vec![100.0 / 6.0; 6]).unwrap();
+        let c = Catchment { area_m2: 1e6, channel_length_m: 1500.0, channel_slope: 0.03 };
+        let s = ScsCnSettings { impervious_fraction: 0.3, ..ScsCnSettings::new(70.0) };
+        let inflow = catchment_inflow(&c, &rain, &RunoffMethod::ScsCn(s)).unwrap();
+        assert!((inflow.runoff_depth_mm - 52.898).abs() < 1e-3, "{}", inflow.runoff_depth_mm);
+        // Excess never exceeds the rain of its step, and losses are non-negative.
+        for (e, p) in inflow.excess.depth_mm().iter().zip(inflow.rain.depth_mm()) {
+            assert!(*e >= 0.0 && e <= p);
+        }
+    }
+
     // Goal: a loss rate above every intensity gives no flood, not a NaN or a panic.
     #[test]
     fn loss_rate_above_the_storm_gives_a_zero_hydrograph() {
