@@ -368,6 +368,32 @@ mod tests {
         }
     }
 
+    // Goal: per-duration atlas statistics are each taken to the design frequency before n is
+    // derived. With one C_v and C_s/C_v for all durations every depth scales by the same K_p, so
+    // the curve passes through K_p·H̄_t. Tolerance: round-off (1e-9 relative).
+    #[test]
+    fn atlas_statistics_per_duration_scale_by_the_common_modulus() {
+        let stats = |mean_mm| DurationStatistics { mean_mm, cv: 0.45, cs_over_cv: 3.5 };
+        let curve = DepthDuration::Atlas(AtlasStorm {
+            h24: stats(120.0),
+            return_period_years: 200.0,
+            decay: DecayIndex::FromAtlasStatistics {
+                h10min: stats(15.0),
+                h1h: stats(40.0),
+                h6h: stats(80.0),
+            },
+        })
+        .resolve()
+        .unwrap();
+        let k_p = curve.frequency_24h.unwrap().k_p;
+        for (t_s, mean) in [(600.0, 15.0), (3600.0, 40.0), (21600.0, 80.0), (86400.0, 120.0)] {
+            let h = curve.depth_mm(t_s).unwrap();
+            assert!((h - k_p * mean).abs() < 1e-9 * h, "t {t_s}: {h} vs {}", k_p * mean);
+        }
+        let n2 = curve.decay_at(3.0 * 3600.0).unwrap().n;
+        assert!((n2 - (1.0 - 2f64.log10() / 6f64.log10())).abs() < 1e-12);
+    }
+
     #[test]
     fn inconsistent_atlas_depths_are_rejected_with_the_index() {
         // H₆ > 6 H₁ would need n₂ < 0.

@@ -158,7 +158,8 @@ fn inflow(
     match method {
         RunoffMethod::ScsCn(settings) => scs_inflow(catchment, rain, settings),
         RunoffMethod::Rational(settings) => {
-            let (curve, duration_s) = curve.ok_or(HydrologyError::RationalNeedsCurve)?;
+            let (curve, duration_s) =
+                curve.filter(|(c, _)| c.is_curve()).ok_or(HydrologyError::RationalNeedsCurve)?;
             rational_inflow(catchment, rain, curve, duration_s, settings)
         }
     }
@@ -383,16 +384,131 @@ fn rational_inflow(
 }
 
 /// Start of the window of length `window_s` holding the most rain. The window depth is piecewise
-/// linear in its start, so its maximum lies where one end sits on an interval boundary.
+/// linear in its start, so its maximum lies where one end sits on an interval boundary; the mass
+/// curve is tabulated once so each candidate costs O(1).
 fn heaviest_window_start(rain: &Hyetograph, window_s: f64) -> f64 {
-    let boundaries: Vec<f64> = rain.breakpoints_s().collect();
-    let candidates = boundaries.iter().copied().chain(boundaries.iter().map(|b| b - window_s));
-    let mut best = (rain.start_s(), f64::NEG_INFINITY);
+    let (start, dt, depths) = (rain.start_s(), rain.interval_s(), rain.depth_mm());
+    let mut cumulative = Vec::with_capacity(depths.len() + 1);
+    cumulative.push(0.0);
+    for &d in depths {
+        cumulative.push(cumulative[cumulative.len() - 1] + d);
+    }
+    let mass = |t: f64| {
+        let x = ((t - start) / dt).clamp(0.0, depths.len() as f64);
+        let k = (x.floor() as usize).min(depths.len().saturating_sub(1));
+        if depths.is_empty() { 0.0 } else { cumulative[k] + depths[k] * (x - k as f64) }
+    };
+    let boundaries = (0..=depths.len()).map(|k| start + k as f64 * dt);
+    let candidates = boundaries.clone().chain(boundaries.map(|b| b - window_s));
+    let mut best = (start, f64::NEG_INFINITY);
     for s in candidates {
-        let depth = rain.depth_between_m(s, s + window_s);
-        if depth > best.1 + 1e-15 {
+        let depth = mass(s + window_s) - mass(s);
+        if depth > best.1 + 1e-12 {
             best = (s, depth);
         }
     }
     best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rational::ConcentrationParameter;
+
+    #[test]
+    fn heaviest_window_is_found_off_the_grid() {
+        // 10 min intervals with depths 1, 2, 6, 9, 2 mm; hand-check 15 min windows:
+        let rain = Hyetograph::new(0.0, 600.0, vec![1.0, 2.0, 6.0, 9.0, 2.0]).unwrap();
+        // Windows of 900 s: start 1200 → 6 + 4.5 = 10.5; start 1500 → 3 + 9 = 12; start 1800 →
+        // 9 + 1 = 10. The maximum 12 mm starts at 1500 s (its end on the 2400 s boundary).
+        assert_eq!(heaviest_window_start(&rain, 900.0), 1500.0);
+    }
+
+    #[test]
+    fn invalid_inputs_are_typed_errors_carrying_the_value() {
+        let rain = Hyetograph::new(0.0, 600.0, vec![5.0; 6]).unwrap();
+        let good = Catchment { area_m2: 1e6, channel_length_m: 1500.0, channel_slope: 0.03 };
+        let bad_area = Catchment { area_m2: -1.0, ..good };
+        let scs = RunoffMethod::ScsCn(ScsCnSettings::new(78.0));
+        assert!(matches!(
+            catchment_inflow(&bad_area, &rain, &scs),
+            Err(HydrologyError::OutOfRange { value, .. }) if value == -1.0
+        ));
+        let bad_cn = RunoffMethod::ScsCn(ScsCnSettings::new(120.0));
+        assert!(matches!(
+            catchment_inflow(&good, &rain, &bad_cn),
+            Err(HydrologyError::OutOfRange { what: "curve number", value, .. }) if value == 120.0
+        ));
+        let bad_lambda = RunoffMethod::ScsCn(ScsCnSettings {
+            initial_abstraction_ratio: f64::NAN,
+            ..ScsCnSettings::new(78.0)
+        });
+        assert!(catchment_inflow(&good, &rain, &bad_lambda).is_err());
+        let fixed = DepthDuration::Fixed { depth_mm: 30.0, duration_s: 3600.0 };
+        let storm = design_storm(&fixed, &Pattern::Uniform, 3600.0, None).unwrap();
+        let rational = RunoffMethod::Rational(RationalSettings::new(5.0));
+        assert!(matches!(
+            design_inflow(&good, &storm, &rational),
+            Err(HydrologyError::RationalNeedsCurve)
+        ));
+        let idf = DepthDuration::Idf(crate::IdfFormula {
+            a1_mm_per_min: 10.0,
+            c: 0.8,
+            b_min: 10.0,
+            n: 0.7,
+            return_period_years: 50.0,
+            max_duration_min: 180.0,
+        });
+        let storm =
+            design_storm(&idf, &Pattern::Chicago { peak_position: 0.4 }, 7200.0, None).unwrap();
+        let bad_m = RunoffMethod::Rational(RationalSettings {
+            concentration: ConcentrationParameter::Given { m: 0.0 },
+            ..RationalSettings::new(5.0)
+        });
+        assert!(matches!(
+            design_inflow(&good, &storm, &bad_m),
+            Err(HydrologyError::OutOfRange { value, .. }) if value == 0.0
+        ));
+        let bad_mu = RunoffMethod::Rational(RationalSettings::new(-1.0));
+        assert!(design_inflow(&good, &storm, &bad_mu).is_err());
+    }
+
+    // Goal: the directly connected impervious fraction turns all its rain into excess. Hand:
+    // P = 100 mm on CN 70: S = 25400/70 − 254 = 108.857 mm, I_a = 21.771 mm, Q = 78.229²/187.086
+    // = 32.711 mm; with f = 0.3: 0.7·32.711 + 0.3·100 = 52.898 mm. Tolerance 1e-3 mm (hand).
+    #[test]
+    fn impervious_fraction_adds_its_rain_to_the_excess() {
+        let rain = Hyetograph::new(0.0, 600.0, vec![100.0 / 6.0; 6]).unwrap();
+        let c = Catchment { area_m2: 1e6, channel_length_m: 1500.0, channel_slope: 0.03 };
+        let s = ScsCnSettings { impervious_fraction: 0.3, ..ScsCnSettings::new(70.0) };
+        let inflow = catchment_inflow(&c, &rain, &RunoffMethod::ScsCn(s)).unwrap();
+        assert!((inflow.runoff_depth_mm - 52.898).abs() < 1e-3, "{}", inflow.runoff_depth_mm);
+        // Excess never exceeds the rain of its step, and losses are non-negative.
+        for (e, p) in inflow.excess.depth_mm().iter().zip(inflow.rain.depth_mm()) {
+            assert!(*e >= 0.0 && e <= p);
+        }
+    }
+
+    // Goal: a loss rate above every intensity gives no flood, not a NaN or a panic.
+    #[test]
+    fn loss_rate_above_the_storm_gives_a_zero_hydrograph() {
+        let idf = DepthDuration::Idf(crate::IdfFormula {
+            a1_mm_per_min: 1.0,
+            c: 0.8,
+            b_min: 10.0,
+            n: 0.7,
+            return_period_years: 2.0,
+            max_duration_min: 180.0,
+        });
+        let storm =
+            design_storm(&idf, &Pattern::Chicago { peak_position: 0.4 }, 3600.0, None).unwrap();
+        let good = Catchment { area_m2: 1e6, channel_length_m: 1500.0, channel_slope: 0.03 };
+        let inflow =
+            design_inflow(&good, &storm, &RunoffMethod::Rational(RationalSettings::new(900.0)))
+                .unwrap();
+        assert_eq!(inflow.peak_flow_m3s, 0.0);
+        assert_eq!(inflow.runoff_depth_mm, 0.0);
+        assert!(!inflow.diagnostics.warnings.is_empty());
+        assert!(inflow.hydrograph.flow_m3s().iter().all(|q| q.is_finite()));
+    }
 }

@@ -85,12 +85,16 @@
 //! # Verification (unit tests here, integration tests in `tests/hydrology.rs`)
 //! - `frequency_factor_matches_bulletin_17b_table`, `small_skew_series_joins_the_gamma_inversion_continuously`
 //! - `single_decay_curve_passes_through_the_design_24h_depth`,
-//!   `segmented_curve_reproduces_the_atlas_depths_it_was_derived_from`, `idf_depth_matches_hand_calculation`
+//!   `segmented_curve_reproduces_the_atlas_depths_it_was_derived_from`,
+//!   `atlas_statistics_per_duration_scale_by_the_common_modulus`, `idf_depth_matches_hand_calculation`
+//! - `irregular_records_are_spread_by_overlap_and_conserve_depth`, `interval_fractions_are_normalised_and_resampled_by_mass`
+//! - `invalid_inputs_are_typed_errors_carrying_the_value`, `loss_rate_above_the_storm_gives_a_zero_hydrograph`
 //! - `scs_runoff_depth_matches_hand_calculation`, `amc_conversions_match_hand_calculation`,
 //!   `kirpich_time_matches_hand_calculation`, `dimensionless_uh_area_is_that_of_peak_rate_factor_484`
 //! - integration: `chicago_windows_around_the_peak_hold_the_curve_depth`,
 //!   `scs_type_ii_hyetograph_reproduces_published_ordinates`,
-//!   `scs_cn_hand_case_h1_runoff_depth_and_volume`, `unit_hydrograph_volume_error_falls_with_step`,
+//!   `scs_cn_hand_case_h1_runoff_depth_and_volume`, `scs_cn_h1_cumulative_excess_matches_reference_csv`,
+//!   `scs_unit_hydrograph_peak_matches_hand_calculation`, `unit_hydrograph_volume_error_falls_with_step`,
 //!   `rational_full_area_peak_matches_hand_iteration`, `rational_partial_area_peak_matches_hand_iteration`,
 //!   `inflow_is_deterministic`; cases `scenarios/verification/h1_scs_cn_hand`, `h2_rational_hand`.
 

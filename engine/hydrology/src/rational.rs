@@ -91,7 +91,7 @@ pub enum ContributingArea {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RationalPeak {
     pub peak_m3s: f64,
-    /// Concentration time τ, h.
+    /// Concentration time τ, h (0 when there is no net rain).
     pub tau_h: f64,
     /// Net-rain duration t_c, h (capped at the storm duration).
     pub tc_h: f64,
@@ -102,6 +102,9 @@ pub struct RationalPeak {
     pub theta: f64,
     /// Net rain of the t_c window, H(t_c) − μ t_c, mm.
     pub net_rain_mm: f64,
+    /// Rain force S_p and decay index n of the power-law piece governing τ (atlas curves only).
+    pub rain_force_mm_per_h: Option<f64>,
+    pub decay_n: Option<f64>,
     /// Root-finding iterations.
     pub iterations: usize,
     /// |Q − g(τ(Q))| / Q at the solution.
@@ -176,6 +179,8 @@ pub(crate) fn rational_peak(
         if tau <= tc { UNIT * (depth(tau) / tau - mu) * f } else { UNIT * net_rain * f / tau }
     };
     let base = |peak: f64, tau: f64, iterations: usize, residual: f64| RationalPeak {
+        rain_force_mm_per_h: curve.decay_at(tau * 3600.0).map(|s| s.s_p_mm_per_h),
+        decay_n: curve.decay_at(tau * 3600.0).map(|s| s.n),
         peak_m3s: peak,
         tau_h: tau,
         tc_h: tc,
@@ -187,7 +192,8 @@ pub(crate) fn rational_peak(
         relative_residual: residual,
     };
     if net_rain <= 0.0 {
-        return Ok(base(0.0, f64::INFINITY, 0, 0.0));
+        // No net rain: no flood; τ is undefined and reported as 0.
+        return Ok(base(0.0, 0.0, 0, 0.0));
     }
     // f(Q) = Q − g(τ(Q)) rises from negative (Q → 0: g ∝ Q^(1/4) ≫ Q) to positive (g grows like
     // Q^(n/4)); bisection in ln Q on a bracket is monotone and cannot oscillate, unlike the
@@ -232,7 +238,7 @@ pub(crate) fn rational_peak(
     }
     let q = (lo * hi).sqrt();
     let rel = (residual(q) / q).abs();
-    if !(rel < 1e-9) {
+    if rel.is_nan() || rel >= 1e-9 {
         return Err(HydrologyError::RationalNotConverged {
             iterations,
             peak_m3s: q,
