@@ -97,3 +97,9 @@ impl Condition {
 pub(crate) fn series_min(a: Discharge, b: Discharge) -> Discharge {
     if b.flow_m3s < a.flow_m3s { b } else { a }
 }
+
+/// `x^1.5` for `x ≥ 0`, without `powf`.
+#[inline]
+pub(crate) fn pow1_5(x: f64) -> f64 {
+    x * x.sqrt()
+}

@@ -1,6 +1,6 @@
 //! Orifices in a vertical wall (side) or in a floor (bottom), circular or rectangular.
 
-use super::common::{Condition, StructureId};
+use super::common::{Condition, StructureId, pow1_5};
 use super::error::{StructureError, finite, in_range, positive};
 use super::quadrature;
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime};
@@ -172,7 +172,7 @@ impl Orifice {
             Orientation::Bottom => {
                 let hc = self.bottom_critical_head();
                 if h < hc {
-                    (self.cd * area * root2g * hc.sqrt() * (h / hc).powf(1.5), Regime::Weir)
+                    (self.cd * area * root2g * hc.sqrt() * pow1_5(h / hc), Regime::Weir)
                 } else {
                     (self.cd * area * root2g * h.sqrt(), Regime::Orifice)
                 }
@@ -204,7 +204,7 @@ pub(crate) fn side_opening_integral(shape: OrificeShape, rule: SideRule, h: f64)
         SideRule::Swmm => {
             let d = shape.height();
             let a = shape.area();
-            if h < d { a * (0.5 * d).sqrt() * (h / d).powf(1.5) } else { a * (h - 0.5 * d).sqrt() }
+            if h < d { a * (0.5 * d).sqrt() * pow1_5(h / d) } else { a * (h - 0.5 * d).sqrt() }
         }
     }
 }
@@ -215,7 +215,7 @@ pub(crate) fn torricelli_integral(shape: OrificeShape, h: f64) -> f64 {
     match shape {
         OrificeShape::Rectangular { width_m, height_m } => {
             let top = (h - height_m).max(0.0);
-            2.0 / 3.0 * width_m * (h.powf(1.5) - top.powf(1.5))
+            2.0 / 3.0 * width_m * (pow1_5(h) - pow1_5(top))
         }
         OrificeShape::Circular { diameter_m } => {
             let r = 0.5 * diameter_m;

@@ -23,7 +23,7 @@
 //! System: `Q = min(Q_inlet, Q_shaft, Q_conduit)`, with the control and regime of the smallest
 //! (ties to the upstream part).
 
-use super::common::{Condition, StructureId, series_min};
+use super::common::{Condition, StructureId, pow1_5, series_min};
 use super::conduit::Conduit;
 use super::error::{StructureError, finite, in_range, positive};
 use super::orifice::{OrificeShape, SideRule, side_opening_integral, torricelli_integral};
@@ -304,8 +304,7 @@ impl WindowTower {
         }
         let over = z - self.crown;
         if over > 0.0 {
-            q +=
-                self.crown_m * std::f64::consts::PI * self.outer_diameter * root2g * over.powf(1.5);
+            q += self.crown_m * std::f64::consts::PI * self.outer_diameter * root2g * pow1_5(over);
             regime = Regime::Weir;
         }
         if regime == Regime::Dry {
