@@ -240,6 +240,27 @@ pub(crate) fn integrate(
             }
             step_h *= theta;
             y1 = st.trial(t, s, step_h, &piece)?.y1;
+            // The dense output of a step straddling a kink is only first-order accurate near
+            // it: polish the landing by Newton on the step length, F(h) = S(t + h) − S_level,
+            // F'(h) = dS/dt at the step end (stage 7). Not for the empty level, whose approach
+            // is tangential (dS/dt → 0) and which is clamped instead.
+            let level = levels[j];
+            if level.kind != LevelKind::Empty {
+                let tol = 1e-12 * level.storage.abs() + 1e-3 * st.atol;
+                for _ in 0..4 {
+                    let miss = level.storage - y1;
+                    let slope = st.k[6];
+                    if miss.abs() <= tol || slope == 0.0 {
+                        break;
+                    }
+                    let h_new = step_h + miss / slope;
+                    if !(h_new > 0.0 && h_new <= h_try) {
+                        break;
+                    }
+                    step_h = h_new;
+                    y1 = st.trial(t, s, step_h, &piece)?.y1;
+                }
+            }
             dense = Dense::new(t, step_h, s, y1, &st.k);
             above[j] = !above[j];
             crossed = Some(j);
