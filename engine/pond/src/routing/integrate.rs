@@ -74,15 +74,10 @@ impl Stepper<'_> {
     fn trial(&mut self, t: f64, s: f64, h: f64, piece: &Piece) -> Result<Trial, RoutingError> {
         let n = self.n;
         for i in 1..7 {
-            let mut acc = 0.0;
-            for j in 0..i {
-                acc += A[i][j] * self.k[j];
-            }
+            let acc: f64 = A[i][..i].iter().zip(&self.k[..i]).map(|(a, k)| a * k).sum();
             let ti = t + C[i] * h;
-            let (head, rest) = self.terms.split_at_mut(i * n);
-            let _ = head;
-            self.k[i] =
-                self.sys.eval(ti, s + h * acc, piece.inflow(ti), piece.rain, &mut rest[..n])?;
+            let row = &mut self.terms[i * n..(i + 1) * n];
+            self.k[i] = self.sys.eval(ti, s + h * acc, piece.inflow(ti), piece.rain, row)?;
         }
         let y1 = s + h * (0..6).map(|i| B[i] * self.k[i]).sum::<f64>();
         let e = h * (0..7).map(|i| E[i] * self.k[i]).sum::<f64>();
@@ -215,7 +210,8 @@ pub(crate) fn integrate(
         }
         let trial = st.trial(t, s, h_try, &piece)?;
         let adaptive = settings.fixed_step_s.is_none();
-        if adaptive && !(trial.err <= 1.0) {
+        // A NaN error estimate is a rejection too.
+        if adaptive && (trial.err.is_nan() || trial.err > 1.0) {
             rejected += 1;
             h = controller.reject(h_try, if trial.err.is_finite() { trial.err } else { 1e10 });
             continue;
