@@ -462,6 +462,50 @@ fn events_are_located_on_their_levels_in_order() {
     assert!(ev[1].detail.contains("SPILL") && ev[1].detail.contains("rising"));
 }
 
+// Goal: the beach crest and a maximum allowed level are events too, and freeboard and beach
+// length follow the dam type. Setup: R4 as an upstream-method pond with beach crest 108.5 m
+// (slope 0.01) and maximum allowed level 108.0 m; the peak (108.625 m) floods the beach.
+// Reference: events in order max-level rising, beach submerged, beach re-emerging, max-level
+// falling; min freeboard = 108.5 − peak stage (upstream: from the beach crest), min beach
+// length 0; the beach-length series is (108.5 − z)/0.01 below the crest. Tolerance: round-off.
+#[test]
+fn beach_and_threshold_events_and_upstream_freeboard() {
+    let (pond, orifice, weir, inflow) = pond_basic(60.0);
+    let beach = Beach::from_slope(Elevation(108.5), 0.01).unwrap();
+    let dam = Dam::new(Elevation(110.0), 50.0, DamType::Upstream);
+    let pond = Pond::new(pond.storage().clone(), dam, beach, Elevation(103.0))
+        .unwrap()
+        .with_max_allowed_level(Elevation(108.0))
+        .unwrap();
+    let outlets: [&dyn Outlet; 2] = [&orifice, &weir];
+    let s = RoutingSettings { end_time_s: Some(86_400.0), ..RoutingSettings::default() };
+    let r = route(&pond, &outlets, &inflow, &Hyetograph::dry(), &s).unwrap();
+    let kinds: Vec<EventKind> = r
+        .diagnostics
+        .events
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| *k != EventKind::RegimeChange)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::ThresholdCrossed,
+            EventKind::BeachSubmerged,
+            EventKind::ThresholdCrossed,
+            EventKind::ThresholdCrossed
+        ]
+    );
+    assert!((r.min_freeboard_m - (108.5 - r.peak_stage_m)).abs() < 1e-12);
+    assert!(r.min_freeboard_m < 0.0 && r.min_beach_length_m == 0.0);
+    for (z, l) in r.stage_m.iter().zip(&r.beach_length_m) {
+        let want = ((108.5 - z) / 0.01).max(0.0);
+        assert!((l - want).abs() < 1e-9, "stage {z}: beach {l} vs {want}");
+    }
+    assert!(!r.overtopped);
+    assert_mass_balance(&r);
+}
+
 // Goal: extremes come from the integrator, not the output grid. Setup: R4 reported every 60 s
 // and every 3 h. Reference: identical integration, so the peaks must agree to round-off.
 #[test]

@@ -223,7 +223,9 @@ pub(crate) fn integrate(
         let mut y1 = trial.y1;
         let mut dense = Dense::new(t, step_h, s, y1, &st.k);
         let mut crossed: Option<usize> = None;
-        loop {
+        // Each pass either lands the step or flips one side flag to agree with the dense
+        // output; the bound only guards against a pathological ping-pong at a level.
+        for _ in 0..4 * levels.len() + 4 {
             let ext = events::interior_extremum(&dense);
             let Some((j, theta)) = events::earliest_crossing(&dense, &levels, &above, ext) else {
                 break;
