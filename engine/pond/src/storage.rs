@@ -207,6 +207,12 @@ fn pchip_slopes(x: &[f64], y: &[f64]) -> Vec<f64> {
     };
     d[0] = end(h[0], h[1], delta[0], delta[1]);
     d[n - 1] = end(h[n - 2], h[n - 3], delta[n - 2], delta[n - 3]);
+    // The top slope is the area used above the table: where the three-point formula clips it
+    // to zero (a last secant far below the one before), take the last secant instead. The
+    // segment stays monotone: α = d_{n−2}/Δ ≤ 3 and β = 1 lie in Fritsch–Carlson's square.
+    if d[n - 1] <= 0.0 {
+        d[n - 1] = delta[n - 2];
+    }
     d
 }
 

@@ -74,15 +74,10 @@ impl Stepper<'_> {
     fn trial(&mut self, t: f64, s: f64, h: f64, piece: &Piece) -> Result<Trial, RoutingError> {
         let n = self.n;
         for i in 1..7 {
-            let mut acc = 0.0;
-            for j in 0..i {
-                acc += A[i][j] * self.k[j];
-            }
+            let acc: f64 = A[i][..i].iter().zip(&self.k[..i]).map(|(a, k)| a * k).sum();
             let ti = t + C[i] * h;
-            let (head, rest) = self.terms.split_at_mut(i * n);
-            let _ = head;
-            self.k[i] =
-                self.sys.eval(ti, s + h * acc, piece.inflow(ti), piece.rain, &mut rest[..n])?;
+            let row = &mut self.terms[i * n..(i + 1) * n];
+            self.k[i] = self.sys.eval(ti, s + h * acc, piece.inflow(ti), piece.rain, row)?;
         }
         let y1 = s + h * (0..6).map(|i| B[i] * self.k[i]).sum::<f64>();
         let e = h * (0..7).map(|i| E[i] * self.k[i]).sum::<f64>();
@@ -215,7 +210,8 @@ pub(crate) fn integrate(
         }
         let trial = st.trial(t, s, h_try, &piece)?;
         let adaptive = settings.fixed_step_s.is_none();
-        if adaptive && !(trial.err <= 1.0) {
+        // A NaN error estimate is a rejection too.
+        if adaptive && (trial.err.is_nan() || trial.err > 1.0) {
             rejected += 1;
             h = controller.reject(h_try, if trial.err.is_finite() { trial.err } else { 1e10 });
             continue;
@@ -227,7 +223,9 @@ pub(crate) fn integrate(
         let mut y1 = trial.y1;
         let mut dense = Dense::new(t, step_h, s, y1, &st.k);
         let mut crossed: Option<usize> = None;
-        loop {
+        // Each pass either lands the step or flips one side flag to agree with the dense
+        // output; the bound only guards against a pathological ping-pong at a level.
+        for _ in 0..4 * levels.len() + 4 {
             let ext = events::interior_extremum(&dense);
             let Some((j, theta)) = events::earliest_crossing(&dense, &levels, &above, ext) else {
                 break;
@@ -240,6 +238,27 @@ pub(crate) fn integrate(
             }
             step_h *= theta;
             y1 = st.trial(t, s, step_h, &piece)?.y1;
+            // The dense output of a step straddling a kink is only first-order accurate near
+            // it: polish the landing by Newton on the step length, F(h) = S(t + h) − S_level,
+            // F'(h) = dS/dt at the step end (stage 7). Not for the empty level, whose approach
+            // is tangential (dS/dt → 0) and which is clamped instead.
+            let level = levels[j];
+            if level.kind != LevelKind::Empty {
+                let tol = 1e-12 * level.storage.abs() + 1e-3 * st.atol;
+                for _ in 0..4 {
+                    let miss = level.storage - y1;
+                    let slope = st.k[6];
+                    if miss.abs() <= tol || slope == 0.0 {
+                        break;
+                    }
+                    let h_new = step_h + miss / slope;
+                    if !(h_new > 0.0 && h_new <= h_try) {
+                        break;
+                    }
+                    step_h = h_new;
+                    y1 = st.trial(t, s, step_h, &piece)?.y1;
+                }
+            }
             dense = Dense::new(t, step_h, s, y1, &st.k);
             above[j] = !above[j];
             crossed = Some(j);

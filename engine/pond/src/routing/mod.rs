@@ -130,7 +130,7 @@ fn check_settings(
         }
         None => {
             let end = inflow.series().span_s().1.max(rain.end_s());
-            if !(end > 0.0) {
+            if end.is_nan() || end <= 0.0 {
                 return Err(RoutingError::NoEndTime(end));
             }
             end

@@ -82,7 +82,7 @@ pub(crate) fn assemble(
     // sampled step end (flows are unimodal near their peak); the peak-stage time is a candidate
     // too (for time-invariant outlets the flow peaks there).
     let flow_at = |j: usize, t: f64| -> f64 {
-        let mut hint = 0;
+        let mut hint = run.segments.partition_point(|d| d.end() < t).min(run.segments.len() - 1);
         let s = storage_at(&run.segments, &mut hint, t).max(0.0);
         let (d, over, _) = sys.discharges(s, t, inflow.flow_at(t), rain.intensity_m_per_s(t));
         if j == 0 { d.iter().map(|x| x.flow_m3s).sum::<f64>() + over } else { d[j - 1].flow_m3s }
