@@ -362,6 +362,9 @@ impl LimitTables {
                     "lookup_order must start with the edition".into(),
                 ));
             }
+            if lookup.iter().any(|(x, _)| *x == edition) {
+                return Err(invalid("edition", i, format!("{edition} is listed twice")));
+            }
             lookup.push((edition, order));
         }
         for e in Edition::ALL {
@@ -707,3 +710,7 @@ fn class_rows(
     dup_check(table, &keys)?;
     Ok(rows)
 }
+
+#[cfg(test)]
+#[path = "tables_tests.rs"]
+mod tests;
