@@ -468,3 +468,36 @@ fn permitted_beach_reduction_shortens_the_minimum_for_class_three() {
     assert!((c.limit.unwrap() - 49.0).abs() < 1e-12);
     assert_eq!(c.status, CheckStatus::Pass);
 }
+
+// Goal: the flood standard is available before routing (to choose the design storm), per edition.
+// Setup: grade-三 upstream pond, middle-late period. Reference: standards.md §2 — GB 39496 三
+// 200–500 [R]; GB 50863 → ZBJ1-90 三 200–500 [V]; grade 二 (V = 2×10⁸ m³, H = 120 m) under
+// GB 39496 500–1000 [R] with a recalled grade band (its upper bound is recalled). Tolerance: exact.
+#[test]
+fn design_flood_requirement_is_known_before_routing() {
+    let facts = PondFacts::new(2.0e7, 72.0, DamType::Upstream);
+    let gb = tailtwin_risk::design_flood_requirement(&facts, &default_limits()).unwrap();
+    assert_eq!((gb.grade.grade.value, gb.required_years), (Grade::III, 200.0));
+    assert_eq!(gb.range.source.confidence, Confidence::Recalled);
+    let mut upper = facts.clone();
+    upper.use_upper_end_of_flood_range = true;
+    assert_eq!(
+        tailtwin_risk::design_flood_requirement(&upper, &default_limits()).unwrap().required_years,
+        500.0
+    );
+    let gb50863 = LimitSet::new(Edition::Gb50863_2013, LimitOverrides::default()).unwrap();
+    let d = tailtwin_risk::design_flood_requirement(&facts, &gb50863).unwrap();
+    assert_eq!((d.required_years, d.range.source.standard), (200.0, Standard::Zbj1_90));
+    assert_eq!(d.range.source.confidence, Confidence::Verified);
+
+    let mut two = grade_three_pond();
+    (two.total_storage_m3, two.dam_height_m) = (2.0e8, 120.0);
+    let a = run(&two, &simple_flood(2.0, 200.0), &default_limits());
+    assert_eq!((a.grade.grade.value, a.required_return_period_years), (Grade::II, 500.0));
+    assert_eq!(row(&a, "grade").confidence, Confidence::Recalled);
+    assert!(
+        a.warnings.iter().any(|w| w.contains("Pond grade") && w.contains("recalled")),
+        "{:?}",
+        a.warnings
+    );
+}

@@ -56,6 +56,49 @@ pub struct PondFacts {
     pub beach_reduction_fraction: f64,
 }
 
+impl PondFacts {
+    /// Facts of a wet pond in its middle-late period with no design storm, no water-retaining dam,
+    /// no severe-consequence raise and no beach reduction; set the other fields as needed.
+    pub fn new(total_storage_m3: f64, dam_height_m: f64, dam_type: DamType) -> PondFacts {
+        PondFacts {
+            total_storage_m3,
+            dam_height_m,
+            dam_type,
+            period: Period::MiddleLate,
+            dry_stack: false,
+            water_retaining: None,
+            severe_downstream: false,
+            storm_return_period_years: None,
+            use_upper_end_of_flood_range: false,
+            storm_end_s: None,
+            beach_reduction_fraction: 0.0,
+        }
+    }
+}
+
+/// The flood standard a pond must meet: its grade, the tabulated range and the required value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignFloodRequirement {
+    pub grade: GradeAssessment,
+    /// Flood-standard range of the grade and period.
+    pub range: Limit<ReturnPeriodRange>,
+    /// The return period the design storm must reach, years (lower or upper end of `range`).
+    pub required_years: f64,
+}
+
+/// The grade and the required design-flood return period of a pond, without a routed flood (e.g.
+/// to pick the design storm before routing it).
+pub fn design_flood_requirement(
+    facts: &PondFacts,
+    limits: &LimitSet<'_>,
+) -> Result<DesignFloodRequirement, RiskError> {
+    let grade =
+        assess_grade(limits, facts.total_storage_m3, facts.dam_height_m, facts.severe_downstream)?;
+    let range = limits.design_flood(grade.dam_class(), facts.period)?;
+    let required_years = range.value.required(facts.use_upper_end_of_flood_range);
+    Ok(DesignFloodRequirement { grade, range, required_years })
+}
+
 /// Settings of the checks, with documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CheckSettings {
@@ -112,15 +155,22 @@ struct Row<'a> {
 impl Rows {
     fn push(&mut self, row: Row<'_>) {
         let src = row.source;
-        if src.is_recalled() && row.limit.is_some() {
-            self.warn(format!(
-                "{} / {}: limit {} {} recalled, not verified — override in [limits] ({})",
-                row.name_zh,
-                row.name_en,
-                fmt_num(row.limit.unwrap_or(f64::NAN)),
-                row.unit,
-                src.citation()
-            ));
+        // Every recalled limit is flagged; of the info rows only the grade itself (it inherits the
+        // weaker mark of its two bands), not each band again.
+        if src.is_recalled() {
+            let what = match row.limit {
+                Some(limit) => format!("limit {} {}", fmt_num(limit), row.unit),
+                None if row.id == "grade" => "grade band".to_string(),
+                None => String::new(),
+            };
+            if !what.is_empty() {
+                self.warn(format!(
+                    "{} / {}: {what} recalled, not verified — override in [limits] ({})",
+                    row.name_zh,
+                    row.name_en,
+                    src.citation()
+                ));
+            }
         }
         if src.fallback {
             self.warn(format!(
@@ -255,14 +305,12 @@ pub fn flood_season_checks(
         ));
     }
 
-    let grade =
-        assess_grade(limits, facts.total_storage_m3, facts.dam_height_m, facts.severe_downstream)?;
+    let DesignFloodRequirement { grade, range: design_flood, required_years: required } =
+        design_flood_requirement(facts, limits)?;
     grade_rows(&mut rows, &grade);
     let class = grade.dam_class();
 
     // Design flood standard.
-    let design_flood = limits.design_flood(class, facts.period)?;
-    let required = design_flood.value.required(facts.use_upper_end_of_flood_range);
     let end = if facts.use_upper_end_of_flood_range { "upper" } else { "lower" };
     let pmf = if design_flood.value.pmf_alternative {
         " 可取PMF / the PMF is an accepted alternative."

@@ -94,7 +94,10 @@ pub mod source;
 pub mod tables;
 pub mod types;
 
-pub use checks::{Assessment, CheckSettings, PondFacts, WaterRetaining, flood_season_checks};
+pub use checks::{
+    Assessment, CheckSettings, DesignFloodRequirement, PondFacts, WaterRetaining,
+    design_flood_requirement, flood_season_checks,
+};
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};
 pub use grade::{GradeAssessment, GradeRule, assess_grade, combine_grades};
