@@ -318,13 +318,14 @@ pub fn flood_season_checks(
         ""
     };
     let range_note = format!(
-        "{} 等 {} 防洪标准 {} 年，取{}端 / grade {} {} flood standard {} years, {} end required.{pmf}",
+        "{}等库{}防洪标准 {} 年，取{}端 / grade {} {} period: flood standard {} years, {} end \
+         required.{pmf}",
         class.numeral(),
-        facts.period.label(),
+        facts.period.label_zh(),
         design_flood.value.text(),
         if facts.use_upper_end_of_flood_range { "上" } else { "下" },
         class.number(),
-        facts.period.label(),
+        facts.period.label_en(),
         design_flood.value.text(),
         end,
     );
@@ -409,13 +410,13 @@ pub fn flood_season_checks(
              error {:.3e} m³; initial {:.4e}, in {:.4e}, out {:.4e}, final {:.4e} m³",
             mb.error_m3,
             mb.initial_storage_m3,
-            mb.total_inflow_m3(),
-            mb.total_outflow_m3(),
+            mb.total_inflow_m3() + 0.0,
+            mb.total_outflow_m3() + 0.0,
             mb.final_storage_m3,
             mb.error_m3,
             mb.initial_storage_m3,
-            mb.total_inflow_m3(),
-            mb.total_outflow_m3(),
+            mb.total_inflow_m3() + 0.0,
+            mb.total_outflow_m3() + 0.0,
             mb.final_storage_m3
         ),
         source: &mb_src,
@@ -452,7 +453,7 @@ fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
         comparison: "",
         status: CheckStatus::Info,
         note: format!(
-            "全库容 V = {} 万m³，{}（万m³）→ {} 等 / V = {} ×10⁴ m³ in band {} (10⁴ m³) → grade {}",
+            "全库容 V = {} 万m³，{}（万m³）→ {}等 / V = {} ×10⁴ m³ in band {} (10⁴ m³) → grade {}",
             fmt_num(g.storage_m3 / 1e4),
             band_text(&s.value, 1e4),
             s.value.grade.numeral(),
@@ -473,7 +474,7 @@ fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
         comparison: "",
         status: CheckStatus::Info,
         note: format!(
-            "坝高 H = {} m，{}（m）→ {} 等 / H = {} m in band {} (m) → grade {}",
+            "坝高 H = {} m，{}（m）→ {}等 / H = {} m in band {} (m) → grade {}",
             fmt_num(g.height_m),
             band_text(&h.value, 1.0),
             h.value.grade.numeral(),
@@ -483,27 +484,28 @@ fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
         ),
         source: &h.source,
     });
-    let raise = if g.raised {
-        "；下游后果严重，提高一等 / severe downstream consequence: raised by one"
+    let n = g.grade.value.number();
+    let (raise_zh, raise_en) = if g.raised {
+        ("；下游后果严重，提高一等", "; severe downstream consequence: raised by one")
     } else {
-        ""
+        ("", "")
     };
-    let site = if g.grade.source.standard == Standard::Site {
-        format!(
-            "；场地设定 {} 等（规则得 {} 等）/ site value grade {} (rule gives {})",
-            g.grade.value.numeral(),
-            g.combined.numeral(),
-            g.grade.value.number(),
-            g.combined.number()
+    let (site_zh, site_en) = if g.grade.source.standard == Standard::Site {
+        (
+            format!(
+                "；采用场地设定 {}等（规则得 {}等）",
+                g.grade.value.numeral(),
+                g.combined.numeral()
+            ),
+            format!("; site value grade {n} used (rule gives {})", g.combined.number()),
         )
     } else {
-        String::new()
+        (String::new(), String::new())
     };
     let note = format!(
-        "{}{raise}{site}。坝的级别 = {} / dam class = {}",
-        g.rule.text(),
-        g.grade.value.number(),
-        g.grade.value.number()
+        "{}{raise_zh}{site_zh}；坝的级别 {n} / {}{raise_en}{site_en}; dam class {n}",
+        g.rule.text_zh(),
+        g.rule.text_en()
     );
     rows.push(Row {
         id: "grade",
@@ -527,11 +529,9 @@ fn freeboard_and_beach_rows(
     class: Grade,
 ) -> Result<(), RiskError> {
     let freeboard = limits.min_freeboard(class, facts.dam_type)?;
-    let measured_from = match facts.dam_type {
-        DamType::Upstream => "沉积滩顶 − 设计洪水位 / beach crest − design flood level",
-        DamType::Downstream | DamType::Centerline => {
-            "坝顶外缘 − 设计洪水位 / outer edge of the dam crest − design flood level"
-        }
+    let (from_zh, from_en) = match facts.dam_type {
+        DamType::Upstream => ("沉积滩顶", "beach crest"),
+        DamType::Downstream | DamType::Centerline => ("坝顶外缘", "outer edge of the dam crest"),
     };
     rows.push(Row {
         id: "freeboard",
@@ -543,13 +543,11 @@ fn freeboard_and_beach_rows(
         comparison: "≥",
         status: pass_if(routed.min_freeboard_m >= freeboard.value),
         note: format!(
-            "{}，{} 级坝，{} / {}, class {} dam, {}",
-            measured_from,
+            "{from_zh} − 设计洪水位，{}级坝，{} / {from_en} − design flood level, class {} dam, {}",
             class.number(),
-            facts.dam_type.label(),
-            measured_from,
+            facts.dam_type.label_zh(),
             class.number(),
-            facts.dam_type.label()
+            facts.dam_type.label_en()
         ),
         source: &freeboard.source,
     });
@@ -576,10 +574,12 @@ fn freeboard_and_beach_rows(
     let beach = limits.min_beach_length(class, facts.dam_type)?;
     let mut limit = beach.value;
     let mut note = format!(
-        "沉积滩顶至设计洪水位水边线的水平距离 / horizontal distance from the beach crest to the \
-         water's edge at the design flood level; class {}, {}",
+        "沉积滩顶至设计洪水位水边线的水平距离，{}级坝，{} / horizontal distance from the beach crest \
+         to the water's edge at the design flood level, class {} dam, {}",
         class.number(),
-        facts.dam_type.label()
+        facts.dam_type.label_zh(),
+        class.number(),
+        facts.dam_type.label_en()
     );
     let mut source = beach.source.clone();
     let f = facts.beach_reduction_fraction;
@@ -732,15 +732,14 @@ fn drain_row(
     }
     let max = limits.dry_stack_max_drain_time()?;
     let limit_h = max.value / 3600.0;
-    let (start, from) = match facts.storm_end_s {
-        Some(t) => (t, "暴雨结束 / the end of the storm"),
-        None => (routed.time_of_peak_stage_s, "最高水位 / the peak stage"),
+    let (start, from_zh, from_en) = match facts.storm_end_s {
+        Some(t) => (t, "暴雨结束", "the end of the storm"),
+        None => (routed.time_of_peak_stage_s, "最高水位", "the peak stage"),
     };
-    let residual = format!(
-        "自{from}起，至起调水位以上的洪量排至峰值的 {}% / from {from} until the flood volume above \
-         the start level is down to {} % of its peak",
-        fmt_num(100.0 * settings.drain_residual_fraction),
-        fmt_num(100.0 * settings.drain_residual_fraction)
+    let pct = fmt_num(100.0 * settings.drain_residual_fraction);
+    let rule_zh = format!("自{from_zh}起，至起调水位以上洪量降至其峰值的 {pct}%");
+    let rule_en = format!(
+        "from {from_en} until the flood volume above the start level is down to {pct} % of its peak"
     );
     let (value, status, note) = match drain_time(routed, start, settings.drain_residual_fraction)? {
         DrainTime::NothingStored => (
@@ -748,41 +747,35 @@ fn drain_row(
             CheckStatus::Pass,
             "洪水未使库水位高于起调水位 / the flood never rose above the start level".into(),
         ),
-        DrainTime::Drained { duration_s, peak_flood_volume_m3 } => {
-            let h = duration_s / 3600.0;
-            (
-                Some(h),
-                pass_if(h <= limit_h),
-                format!("{residual}; 峰值洪量 / peak flood volume {peak_flood_volume_m3:.4e} m³"),
-            )
-        }
-        DrainTime::NotDrainedByEndOfRun { observed_s, remaining_m3, .. } => {
+        DrainTime::Drained { duration_s, peak_flood_volume_m3: w } => (
+            Some(duration_s / 3600.0),
+            pass_if(duration_s / 3600.0 <= limit_h),
+            format!("{rule_zh}；峰值洪量 {w:.4e} m³ / {rule_en}; peak flood volume {w:.4e} m³"),
+        ),
+        DrainTime::NotDrainedByEndOfRun { observed_s, remaining_m3: w, .. } => {
             let h = observed_s / 3600.0;
+            let hs = fmt_num(h);
             if h >= limit_h {
                 (
                     Some(h),
                     CheckStatus::Fail,
                     format!(
-                        "{residual}; 计算结束时仍存 {remaining_m3:.4e} m³（已超过 {} h）/ still \
-                         {remaining_m3:.4e} m³ stored at the end of the run (more than {} h)",
-                        fmt_num(h),
-                        fmt_num(h)
+                        "{rule_zh}；计算结束时（{hs} h）仍存 {w:.4e} m³ / {rule_en}; still {w:.4e} m³ \
+                         stored at the end of the run, {hs} h after {from_en}"
                     ),
                 )
             } else {
                 rows.warn(format!(
-                    "{name_zh} / {name_en}: the run ends {} h after {from}, before the flood is \
-                     discharged — extend the routing duration beyond {} h to decide the 72 h rule",
-                    fmt_num(h),
+                    "{name_zh} / {name_en}: the run ends {hs} h after {from_en}, before the flood \
+                     is discharged — extend the routing duration beyond {} h to decide the 72 h rule",
                     fmt_num(limit_h)
                 ));
                 (
                     None,
                     CheckStatus::Info,
                     format!(
-                        "{residual}; 计算时长不足，无法判定 / undetermined: the run ends {} h after \
-                         the clock start with {remaining_m3:.4e} m³ still stored",
-                        fmt_num(h)
+                        "{rule_zh}；计算时长不足，无法判定 / {rule_en}; undetermined: the run ends \
+                         {hs} h after {from_en} with {w:.4e} m³ still stored"
                     ),
                 )
             }

@@ -28,14 +28,21 @@ pub enum GradeRule {
 }
 
 impl GradeRule {
-    /// Bilingual description.
-    pub fn text(self) -> &'static str {
+    /// Description in Chinese.
+    pub fn text_zh(self) -> &'static str {
         match self {
-            GradeRule::Agree => "两者相同 / both agree",
-            GradeRule::DifferByOne => "相差一等，取高者 / differ by one: the higher applies",
-            GradeRule::DifferByMore => {
-                "相差大于一等，按高者降低一等 / differ by more than one: the higher, lowered by one"
-            }
+            GradeRule::Agree => "两者相同",
+            GradeRule::DifferByOne => "相差一等，取高者",
+            GradeRule::DifferByMore => "相差大于一等，按高者降低一等",
+        }
+    }
+
+    /// Description in English.
+    pub fn text_en(self) -> &'static str {
+        match self {
+            GradeRule::Agree => "both agree",
+            GradeRule::DifferByOne => "differ by one: the higher applies",
+            GradeRule::DifferByMore => "differ by more than one: the higher, lowered by one",
         }
     }
 }

@@ -600,7 +600,7 @@ impl LimitTables {
             self.not_tabulated(
                 edition,
                 "design flood return period",
-                format!("grade {grade}, {}", period.label()),
+                format!("grade {grade}, {}", period.label_en()),
             )
         })
     }
