@@ -249,6 +249,8 @@ fn every_check_row_appears_once_with_not_applicable_where_it_does_not_apply() {
     }
     assert_eq!(row(&a, "overtopping").status, CheckStatus::Pass);
     assert_eq!(row(&a, "mass_balance").status, CheckStatus::Info);
+    assert!(!a.any_failed());
+    assert_eq!((a.grade_numeral(), a.grade_number()), ("三", 3));
     assert!(row(&a, "mass_balance").value.unwrap().abs() < 1e-12);
 }
 
@@ -262,6 +264,7 @@ fn overtopping_fails_the_overtopping_check() {
     let a = run(&grade_three_pond(), &pond, &default_limits());
     let c = row(&a, "overtopping");
     assert_eq!((c.status, c.value), (CheckStatus::Fail, Some(3.0e4)));
+    assert!(a.any_failed());
     assert_eq!(row(&a, "freeboard").status, CheckStatus::Fail);
 }
 
@@ -500,4 +503,28 @@ fn design_flood_requirement_is_known_before_routing() {
         "{:?}",
         a.warnings
     );
+}
+
+proptest::proptest! {
+    // Goal: the grade never becomes less important when storage or height grows, for every edition,
+    // and the combined grade lies between the two single grades (or one above the higher when they
+    // differ by more than one). Setup: random V in 10³–10⁹ m³, H in 1–300 m and increments.
+    // Reference: the monotone band tables and the rule of GB 50863 §3.3.1. Tolerance: exact.
+    #[test]
+    fn grade_is_monotone_in_storage_and_height(
+        log_v in 3.0f64..9.0,
+        h in 1.0f64..300.0,
+        dlog_v in 0.0f64..2.0,
+        dh in 0.0f64..150.0,
+        severe in proptest::bool::ANY,
+    ) {
+        for edition in Edition::ALL {
+            let limits = LimitSet::new(edition, LimitOverrides::default()).unwrap();
+            let base = assess_grade(&limits, 10f64.powf(log_v), h, severe).unwrap();
+            let bigger = assess_grade(&limits, 10f64.powf(log_v + dlog_v), h + dh, severe).unwrap();
+            proptest::prop_assert!(bigger.grade.value <= base.grade.value, "{edition}");
+            let (a, b) = (base.by_storage.value.grade, base.by_height.value.grade);
+            proptest::prop_assert!(base.combined >= a.min(b) && base.combined <= a.max(b));
+        }
+    }
 }

@@ -131,6 +131,23 @@ pub struct Assessment {
     pub warnings: Vec<String>,
 }
 
+impl Assessment {
+    /// The grade as a Chinese numeral (Report.grade), e.g. "三".
+    pub fn grade_numeral(&self) -> &'static str {
+        self.grade.grade.value.numeral()
+    }
+
+    /// The grade as a number 1–5 (Report.grade_number).
+    pub fn grade_number(&self) -> u8 {
+        self.grade.grade.value.number()
+    }
+
+    /// Whether any check failed (the CLI's exit status 1).
+    pub fn any_failed(&self) -> bool {
+        self.checks.iter().any(|c| c.status == CheckStatus::Fail)
+    }
+}
+
 /// Collects rows and the warnings their limits raise.
 struct Rows {
     edition: Edition,

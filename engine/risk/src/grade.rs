@@ -7,7 +7,7 @@
 //! (main structure) class equals the grade number.
 
 use serde::{Deserialize, Serialize};
-use tailtwin_core::{Confidence, Standard};
+use tailtwin_core::Confidence;
 
 use crate::error::RiskError;
 use crate::limits::LimitSet;
@@ -120,12 +120,17 @@ pub fn assess_grade(
         Some(site) => site,
         None => {
             let (s, h) = (&by_storage.source, &by_height.source);
-            let standard = if s.standard == h.standard { s.standard } else { Standard::Site };
+            // Both bands normally come from one standard; if a site table splits them, cite both.
+            let clause = if s.standard == h.standard {
+                s.clause.clone()
+            } else {
+                format!("{}; {}", s.clause, h.citation())
+            };
             Limit {
                 value: computed,
                 source: Source {
-                    standard,
-                    clause: s.clause.clone(),
+                    standard: s.standard,
+                    clause,
                     confidence: weaker(s.confidence, h.confidence),
                     note: String::new(),
                     fallback: s.fallback || h.fallback,
