@@ -13,8 +13,23 @@
 //!    ZBJ1-90): a value the edition itself does not tabulate is taken from the next standard, and
 //!    the report says so. [`LimitOverrides`] (the scenario's `[limits]`) win over every table and
 //!    appear as `Standard::Site` / `Confidence::Site`.
-//! 3. **Grade** ([`assess_grade`]), then the **checks** ([`flood_season_checks`]) → rows of
-//!    [`tailtwin_core::Check`] plus report warnings.
+//! 3. **Grade** ([`assess_grade`]) and the required flood standard before any routing
+//!    ([`design_flood_requirement`], e.g. to pick the design storm), then the **checks**
+//!    ([`flood_season_checks`]) → rows of [`tailtwin_core::Check`] plus report warnings
+//!    ([`Assessment`]).
+//!
+//! Typical use (the pipeline's):
+//!
+//! ```
+//! use tailtwin_risk::{DamType, Edition, LimitOverrides, LimitSet, PondFacts};
+//! let limits = LimitSet::new(Edition::Gb39496_2020, LimitOverrides::default())?;
+//! let mut facts = PondFacts::new(2.4e7, 72.0, DamType::Upstream);
+//! facts.storm_return_period_years = Some(500.0);
+//! let need = tailtwin_risk::design_flood_requirement(&facts, &limits)?;
+//! assert_eq!((need.grade.grade.value.numeral(), need.required_years), ("三", 200.0));
+//! // after routing: tailtwin_risk::flood_season_checks(&facts, &routed, &limits, &Default::default())
+//! # Ok::<(), tailtwin_risk::RiskError>(())
+//! ```
 //!
 //! # The checks (row id — meaning — clause)
 //!
@@ -90,6 +105,7 @@ pub mod drain;
 pub mod error;
 pub mod grade;
 pub mod limits;
+mod rows;
 pub mod source;
 pub mod tables;
 pub mod types;
