@@ -67,7 +67,8 @@
 //!
 //! **Validity.** Checks of one operating period at the design flood level. Seismic freeboard (§4.2.4),
 //! phreatic burial depth and slope stability checks are not yet wired (the FoS minima are in the
-//! tables for that work); the safety-status classes are not derived here.
+//! tables for that work); of the AQ 2006-2005 legacy
+//! safety classes only the factor-of-safety criterion is computed ([`legacy_fos_standing`]).
 //!
 //! # Confidence policy
 //!
@@ -104,6 +105,7 @@ pub mod checks;
 pub mod drain;
 pub mod error;
 pub mod grade;
+pub mod legacy;
 pub mod limits;
 mod rows;
 pub mod source;
@@ -117,6 +119,7 @@ pub use checks::{
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};
 pub use grade::{GradeAssessment, GradeRule, assess_grade, combine_grades};
+pub use legacy::{LegacyFosStanding, legacy_fos_standing};
 pub use limits::{FosOverride, LimitOverrides, LimitSet};
 pub use source::{Limit, ReturnPeriodRange, Source};
 pub use tables::{BUILTIN_LIMITS_TOML, GradeBand, LimitTables};
