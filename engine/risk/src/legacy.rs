@@ -2,9 +2,9 @@
 //! GB 39496-2020 deleted 危库/险库/病库/正常库). Only the factor-of-safety criterion is computed
 //! here; the classes also rest on inspection findings this crate does not see.
 //!
-//! 危库 (danger): FoS < 0.95 × required; 险库 (risk): FoS < 0.98 × required (secondary source). The band
-//! 0.98 × required ≤ FoS < required fits no class explicitly; it is reported as "below the
-//! minimum" (at least 病库), as shared/reference/standards.md §7 advises.
+//! 危库 (danger): FoS < 0.95 × required; 险库 (risk): FoS < 0.98 × required (secondary source).
+//! The band 0.98 × required ≤ FoS < required fits no class explicitly; it is reported as "below
+//! the minimum" (at least 病库), as shared/reference/standards.md §7 advises.
 
 use serde::{Deserialize, Serialize};
 

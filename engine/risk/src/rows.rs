@@ -54,7 +54,7 @@ impl Rows {
         }
         if src.fallback {
             self.warn(format!(
-                "{} / {}: {} does not tabulate this limit; taken from {}",
+                "{} / {}: no {} value in the limit tables; taken from {}",
                 row.name_zh,
                 row.name_en,
                 self.edition,
@@ -111,12 +111,12 @@ pub(crate) fn edition_source(edition: Edition, clause: &str) -> Source {
     }
 }
 
-fn band_text(band: &crate::tables::GradeBand, scale: f64) -> String {
+fn band_text(band: &crate::tables::GradeBand, scale: f64, x: &str) -> String {
     match (band.from, band.below) {
-        (Some(lo), Some(hi)) => format!("{} ≤ x < {}", fmt_num(lo / scale), fmt_num(hi / scale)),
-        (Some(lo), None) => format!("x ≥ {}", fmt_num(lo / scale)),
-        (None, Some(hi)) => format!("x < {}", fmt_num(hi / scale)),
-        (None, None) => "all x".into(),
+        (Some(lo), Some(hi)) => format!("{} ≤ {x} < {}", fmt_num(lo / scale), fmt_num(hi / scale)),
+        (Some(lo), None) => format!("{x} ≥ {}", fmt_num(lo / scale)),
+        (None, Some(hi)) => format!("{x} < {}", fmt_num(hi / scale)),
+        (None, None) => format!("any {x}"),
     }
 }
 
@@ -132,12 +132,12 @@ pub(crate) fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
         comparison: "",
         status: CheckStatus::Info,
         note: format!(
-            "全库容 V = {} 万m³，{}（万m³）→ {}等 / V = {} ×10⁴ m³ in band {} (10⁴ m³) → grade {}",
+            "全库容 V = {} 万m³，{}（万m³）→ {}等 / V = {} ×10⁴ m³ in {} (10⁴ m³) → grade {}",
             fmt_num(g.storage_m3 / 1e4),
-            band_text(&s.value, 1e4),
+            band_text(&s.value, 1e4, "V"),
             s.value.grade.numeral(),
             fmt_num(g.storage_m3 / 1e4),
-            band_text(&s.value, 1e4),
+            band_text(&s.value, 1e4, "V"),
             s.value.grade.number()
         ),
         source: &s.source,
@@ -153,12 +153,12 @@ pub(crate) fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
         comparison: "",
         status: CheckStatus::Info,
         note: format!(
-            "坝高 H = {} m，{}（m）→ {}等 / H = {} m in band {} (m) → grade {}",
+            "坝高 H = {} m，{}（m）→ {}等 / H = {} m in {} (m) → grade {}",
             fmt_num(g.height_m),
-            band_text(&h.value, 1.0),
+            band_text(&h.value, 1.0, "H"),
             h.value.grade.numeral(),
             fmt_num(g.height_m),
-            band_text(&h.value, 1.0),
+            band_text(&h.value, 1.0, "H"),
             h.value.grade.number()
         ),
         source: &h.source,
