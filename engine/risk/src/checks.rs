@@ -217,6 +217,14 @@ pub fn flood_season_checks(
     settings: &CheckSettings,
 ) -> Result<Assessment, RiskError> {
     validate(facts, routed)?;
+    let warn_pct = settings.mass_balance_warn_pct;
+    if !(warn_pct.is_finite() && warn_pct >= 0.0) {
+        return Err(RiskError::InvalidInput {
+            field: "mass_balance_warn_pct",
+            value: warn_pct,
+            requirement: "must be finite and ≥ 0",
+        });
+    }
     let edition = limits.edition();
     let mut rows = Rows { edition, checks: Vec::new(), warnings: Vec::new() };
     if edition.standard().superseded() {

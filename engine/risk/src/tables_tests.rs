@@ -252,3 +252,18 @@ fn malformed_tables_are_rejected_with_the_row_named() {
     );
     assert!(matches!(LimitTables::from_toml_str("schema = "), Err(LimitDataError::Parse(_))));
 }
+
+// Goal: a site's own limit file (same schema) replaces the built-in values through
+// `LimitSet::with_tables`, with its rows' own marks. Setup: the built-in file with the class-3
+// upstream freeboard changed from 0.7 to 0.8 m and marked verified. Tolerance: exact.
+#[test]
+fn a_site_limit_file_replaces_builtin_values() {
+    let from = "classes = [3]\nvalue_m = 0.7\nconfidence = \"recalled\"";
+    let to = "classes = [3]\nvalue_m = 0.8\nconfidence = \"verified\"";
+    let site = edited(from, to).unwrap();
+    let limits = crate::LimitSet::with_tables(&site, GB39496, Default::default()).unwrap();
+    let f = limits.min_freeboard(Grade::III, crate::DamType::Upstream).unwrap();
+    assert_eq!((f.value, f.source.confidence), (0.8, Confidence::Verified));
+    let builtin = t().min_freeboard(GB39496, Grade::III, DamTable::Upstream).unwrap();
+    assert_eq!(builtin.value, 0.7);
+}
