@@ -7,14 +7,17 @@
 //! fail into a pass.
 
 use serde::{Deserialize, Serialize};
-use tailtwin_core::{Check, CheckStatus, Confidence, RoutedPond, Standard};
+use tailtwin_core::{Check, CheckStatus, RoutedPond};
 
-use crate::drain::{DrainTime, drain_time};
 use crate::error::RiskError;
-use crate::grade::{GradeAssessment, assess_grade, weaker};
+use crate::grade::{GradeAssessment, assess_grade};
 use crate::limits::LimitSet;
-use crate::source::{Limit, ReturnPeriodRange, Source};
-use crate::types::{DamType, Edition, Grade, Period};
+use crate::rows::{
+    Row, Rows, drain_row, edition_source, freeboard_and_beach_rows, grade_rows, pass_if,
+    water_retaining_row,
+};
+use crate::source::{Limit, ReturnPeriodRange};
+use crate::types::{DamType, Edition, Period};
 
 /// Wave allowances of a water-retaining dam (GB 50863 §4.2.3), m.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -56,6 +59,49 @@ pub struct PondFacts {
     pub beach_reduction_fraction: f64,
 }
 
+impl PondFacts {
+    /// Facts of a wet pond in its middle-late period with no design storm, no water-retaining dam,
+    /// no severe-consequence raise and no beach reduction; set the other fields as needed.
+    pub fn new(total_storage_m3: f64, dam_height_m: f64, dam_type: DamType) -> PondFacts {
+        PondFacts {
+            total_storage_m3,
+            dam_height_m,
+            dam_type,
+            period: Period::MiddleLate,
+            dry_stack: false,
+            water_retaining: None,
+            severe_downstream: false,
+            storm_return_period_years: None,
+            use_upper_end_of_flood_range: false,
+            storm_end_s: None,
+            beach_reduction_fraction: 0.0,
+        }
+    }
+}
+
+/// The flood standard a pond must meet: its grade, the tabulated range and the required value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignFloodRequirement {
+    pub grade: GradeAssessment,
+    /// Flood-standard range of the grade and period.
+    pub range: Limit<ReturnPeriodRange>,
+    /// The return period the design storm must reach, years (lower or upper end of `range`).
+    pub required_years: f64,
+}
+
+/// The grade and the required design-flood return period of a pond, without a routed flood (e.g.
+/// to pick the design storm before routing it).
+pub fn design_flood_requirement(
+    facts: &PondFacts,
+    limits: &LimitSet<'_>,
+) -> Result<DesignFloodRequirement, RiskError> {
+    let grade =
+        assess_grade(limits, facts.total_storage_m3, facts.dam_height_m, facts.severe_downstream)?;
+    let range = limits.design_flood(grade.dam_class(), facts.period)?;
+    let required_years = range.value.required(facts.use_upper_end_of_flood_range);
+    Ok(DesignFloodRequirement { grade, range, required_years })
+}
+
 /// Settings of the checks, with documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CheckSettings {
@@ -88,85 +134,21 @@ pub struct Assessment {
     pub warnings: Vec<String>,
 }
 
-/// Collects rows and the warnings their limits raise.
-struct Rows {
-    edition: Edition,
-    checks: Vec<Check>,
-    warnings: Vec<String>,
-}
-
-/// The varying parts of one row.
-struct Row<'a> {
-    id: &'static str,
-    name_zh: &'static str,
-    name_en: &'static str,
-    value: Option<f64>,
-    limit: Option<f64>,
-    unit: &'static str,
-    comparison: &'static str,
-    status: CheckStatus,
-    note: String,
-    source: &'a Source,
-}
-
-impl Rows {
-    fn push(&mut self, row: Row<'_>) {
-        let src = row.source;
-        if src.is_recalled() && row.limit.is_some() {
-            self.warn(format!(
-                "{} / {}: limit {} {} recalled, not verified — override in [limits] ({})",
-                row.name_zh,
-                row.name_en,
-                fmt_num(row.limit.unwrap_or(f64::NAN)),
-                row.unit,
-                src.citation()
-            ));
-        }
-        if src.fallback {
-            self.warn(format!(
-                "{} / {}: {} does not tabulate this limit; taken from {}",
-                row.name_zh,
-                row.name_en,
-                self.edition,
-                src.citation()
-            ));
-        }
-        let mut note = row.note;
-        if !src.note.is_empty() {
-            note = format!("{note} [{}]", src.note);
-        }
-        self.checks.push(Check {
-            id: row.id.into(),
-            name_zh: row.name_zh.into(),
-            name_en: row.name_en.into(),
-            value: row.value,
-            limit: row.limit,
-            unit: row.unit.into(),
-            comparison: row.comparison.into(),
-            status: row.status,
-            standard: src.standard,
-            clause: src.clause.clone(),
-            confidence: src.confidence,
-            note,
-        });
+impl Assessment {
+    /// The grade as a Chinese numeral (Report.grade), e.g. "三".
+    pub fn grade_numeral(&self) -> &'static str {
+        self.grade.grade.value.numeral()
     }
 
-    fn warn(&mut self, w: String) {
-        if !self.warnings.contains(&w) {
-            self.warnings.push(w);
-        }
+    /// The grade as a number 1–5 (Report.grade_number).
+    pub fn grade_number(&self) -> u8 {
+        self.grade.grade.value.number()
     }
-}
 
-/// Shortest decimal text of a value (no trailing zeros beyond 3 decimals).
-fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
-
-fn pass_if(ok: bool) -> CheckStatus {
-    if ok { CheckStatus::Pass } else { CheckStatus::Fail }
+    /// Whether any check failed (the CLI's exit status 1).
+    pub fn any_failed(&self) -> bool {
+        self.checks.iter().any(|c| c.status == CheckStatus::Fail)
+    }
 }
 
 fn finite(field: &'static str, value: f64) -> Result<f64, RiskError> {
@@ -182,18 +164,6 @@ fn non_negative(field: &'static str, value: f64) -> Result<f64, RiskError> {
         Ok(value)
     } else {
         Err(RiskError::InvalidInput { field, value, requirement: "must be finite and ≥ 0" })
-    }
-}
-
-/// A source for rows that compare with no code value (overtopping, mass balance): the edition,
-/// with the clause saying what the row rests on.
-fn edition_source(edition: Edition, clause: &str) -> Source {
-    Source {
-        standard: edition.standard(),
-        clause: clause.into(),
-        confidence: Confidence::Verified,
-        note: String::new(),
-        fallback: false,
     }
 }
 
@@ -247,6 +217,14 @@ pub fn flood_season_checks(
     settings: &CheckSettings,
 ) -> Result<Assessment, RiskError> {
     validate(facts, routed)?;
+    let warn_pct = settings.mass_balance_warn_pct;
+    if !(warn_pct.is_finite() && warn_pct >= 0.0) {
+        return Err(RiskError::InvalidInput {
+            field: "mass_balance_warn_pct",
+            value: warn_pct,
+            requirement: "must be finite and ≥ 0",
+        });
+    }
     let edition = limits.edition();
     let mut rows = Rows { edition, checks: Vec::new(), warnings: Vec::new() };
     if edition.standard().superseded() {
@@ -255,14 +233,12 @@ pub fn flood_season_checks(
         ));
     }
 
-    let grade =
-        assess_grade(limits, facts.total_storage_m3, facts.dam_height_m, facts.severe_downstream)?;
+    let DesignFloodRequirement { grade, range: design_flood, required_years: required } =
+        design_flood_requirement(facts, limits)?;
     grade_rows(&mut rows, &grade);
     let class = grade.dam_class();
 
     // Design flood standard.
-    let design_flood = limits.design_flood(class, facts.period)?;
-    let required = design_flood.value.required(facts.use_upper_end_of_flood_range);
     let end = if facts.use_upper_end_of_flood_range { "upper" } else { "lower" };
     let pmf = if design_flood.value.pmf_alternative {
         " 可取PMF / the PMF is an accepted alternative."
@@ -270,13 +246,14 @@ pub fn flood_season_checks(
         ""
     };
     let range_note = format!(
-        "{} 等 {} 防洪标准 {} 年，取{}端 / grade {} {} flood standard {} years, {} end required.{pmf}",
+        "{}等库{}防洪标准 {} 年，取{}端 / grade {} {} period: flood standard {} years, {} end \
+         required.{pmf}",
         class.numeral(),
-        facts.period.label(),
+        facts.period.label_zh(),
         design_flood.value.text(),
         if facts.use_upper_end_of_flood_range { "上" } else { "下" },
         class.number(),
-        facts.period.label(),
+        facts.period.label_en(),
         design_flood.value.text(),
         end,
     );
@@ -361,13 +338,13 @@ pub fn flood_season_checks(
              error {:.3e} m³; initial {:.4e}, in {:.4e}, out {:.4e}, final {:.4e} m³",
             mb.error_m3,
             mb.initial_storage_m3,
-            mb.total_inflow_m3(),
-            mb.total_outflow_m3(),
+            mb.total_inflow_m3() + 0.0,
+            mb.total_outflow_m3() + 0.0,
             mb.final_storage_m3,
             mb.error_m3,
             mb.initial_storage_m3,
-            mb.total_inflow_m3(),
-            mb.total_outflow_m3(),
+            mb.total_inflow_m3() + 0.0,
+            mb.total_outflow_m3() + 0.0,
             mb.final_storage_m3
         ),
         source: &mb_src,
@@ -381,376 +358,4 @@ pub fn flood_season_checks(
         checks: rows.checks,
         warnings: rows.warnings,
     })
-}
-
-fn band_text(band: &crate::tables::GradeBand, scale: f64) -> String {
-    match (band.from, band.below) {
-        (Some(lo), Some(hi)) => format!("{} ≤ x < {}", fmt_num(lo / scale), fmt_num(hi / scale)),
-        (Some(lo), None) => format!("x ≥ {}", fmt_num(lo / scale)),
-        (None, Some(hi)) => format!("x < {}", fmt_num(hi / scale)),
-        (None, None) => "all x".into(),
-    }
-}
-
-fn grade_rows(rows: &mut Rows, g: &GradeAssessment) {
-    let s = &g.by_storage;
-    rows.push(Row {
-        id: "grade_storage",
-        name_zh: "按全库容定等",
-        name_en: "Grade by total storage",
-        value: Some(g.storage_m3),
-        limit: None,
-        unit: "m³",
-        comparison: "",
-        status: CheckStatus::Info,
-        note: format!(
-            "全库容 V = {} 万m³，{}（万m³）→ {} 等 / V = {} ×10⁴ m³ in band {} (10⁴ m³) → grade {}",
-            fmt_num(g.storage_m3 / 1e4),
-            band_text(&s.value, 1e4),
-            s.value.grade.numeral(),
-            fmt_num(g.storage_m3 / 1e4),
-            band_text(&s.value, 1e4),
-            s.value.grade.number()
-        ),
-        source: &s.source,
-    });
-    let h = &g.by_height;
-    rows.push(Row {
-        id: "grade_height",
-        name_zh: "按坝高定等",
-        name_en: "Grade by dam height",
-        value: Some(g.height_m),
-        limit: None,
-        unit: "m",
-        comparison: "",
-        status: CheckStatus::Info,
-        note: format!(
-            "坝高 H = {} m，{}（m）→ {} 等 / H = {} m in band {} (m) → grade {}",
-            fmt_num(g.height_m),
-            band_text(&h.value, 1.0),
-            h.value.grade.numeral(),
-            fmt_num(g.height_m),
-            band_text(&h.value, 1.0),
-            h.value.grade.number()
-        ),
-        source: &h.source,
-    });
-    let raise = if g.raised {
-        "；下游后果严重，提高一等 / severe downstream consequence: raised by one"
-    } else {
-        ""
-    };
-    let site = if g.grade.source.standard == Standard::Site {
-        format!(
-            "；场地设定 {} 等（规则得 {} 等）/ site value grade {} (rule gives {})",
-            g.grade.value.numeral(),
-            g.combined.numeral(),
-            g.grade.value.number(),
-            g.combined.number()
-        )
-    } else {
-        String::new()
-    };
-    let note = format!(
-        "{}{raise}{site}。坝的级别 = {} / dam class = {}",
-        g.rule.text(),
-        g.grade.value.number(),
-        g.grade.value.number()
-    );
-    rows.push(Row {
-        id: "grade",
-        name_zh: "尾矿库等别",
-        name_en: "Pond grade",
-        value: Some(f64::from(g.grade.value.number())),
-        limit: None,
-        unit: "",
-        comparison: "",
-        status: CheckStatus::Info,
-        note,
-        source: &g.grade.source,
-    });
-}
-
-fn freeboard_and_beach_rows(
-    rows: &mut Rows,
-    facts: &PondFacts,
-    routed: &RoutedPond,
-    limits: &LimitSet<'_>,
-    class: Grade,
-) -> Result<(), RiskError> {
-    let freeboard = limits.min_freeboard(class, facts.dam_type)?;
-    let measured_from = match facts.dam_type {
-        DamType::Upstream => "沉积滩顶 − 设计洪水位 / beach crest − design flood level",
-        DamType::Downstream | DamType::Centerline => {
-            "坝顶外缘 − 设计洪水位 / outer edge of the dam crest − design flood level"
-        }
-    };
-    rows.push(Row {
-        id: "freeboard",
-        name_zh: "最小安全超高",
-        name_en: "Minimum freeboard",
-        value: Some(routed.min_freeboard_m),
-        limit: Some(freeboard.value),
-        unit: "m",
-        comparison: "≥",
-        status: pass_if(routed.min_freeboard_m >= freeboard.value),
-        note: format!(
-            "{}，{} 级坝，{} / {}, class {} dam, {}",
-            measured_from,
-            class.number(),
-            facts.dam_type.label(),
-            measured_from,
-            class.number(),
-            facts.dam_type.label()
-        ),
-        source: &freeboard.source,
-    });
-
-    if facts.water_retaining.is_some() {
-        let src = edition_source(limits.edition(), "§4.2.3");
-        rows.push(Row {
-            id: "beach_length",
-            name_zh: "最小干滩长度",
-            name_en: "Minimum dry-beach length",
-            value: Some(routed.min_beach_length_m),
-            limit: None,
-            unit: "m",
-            comparison: "≥",
-            status: CheckStatus::NotApplicable,
-            note: "挡水坝按坝顶超高（风壅、波浪爬高）控制 / water-retaining dam: the crest \
-                   freeboard with wind set-up and wave run-up governs (§4.2.3)"
-                .into(),
-            source: &src,
-        });
-        return Ok(());
-    }
-
-    let beach = limits.min_beach_length(class, facts.dam_type)?;
-    let mut limit = beach.value;
-    let mut note = format!(
-        "沉积滩顶至设计洪水位水边线的水平距离 / horizontal distance from the beach crest to the \
-         water's edge at the design flood level; class {}, {}",
-        class.number(),
-        facts.dam_type.label()
-    );
-    let mut source = beach.source.clone();
-    let f = facts.beach_reduction_fraction;
-    if f > 0.0 {
-        let allowed = limits.beach_reduction(class).ok_or(RiskError::InvalidInput {
-            field: "beach_reduction_fraction",
-            value: f,
-            requirement: "only classes 3–5 may reduce the minimum beach length",
-        })?;
-        if f > allowed.value {
-            return Err(RiskError::InvalidInput {
-                field: "beach_reduction_fraction",
-                value: f,
-                requirement: "exceeds the permitted reduction (30 % for classes 3–5)",
-            });
-        }
-        limit *= 1.0 - f;
-        note = format!(
-            "{note}; 渗流稳定已论证，折减 {:.0}% ({}) / seepage stability demonstrated, \
-             reduced by {:.0} % ({})",
-            100.0 * f,
-            allowed.source.citation(),
-            100.0 * f,
-            allowed.source.citation()
-        );
-        source.confidence = weaker(source.confidence, allowed.source.confidence);
-    }
-    rows.push(Row {
-        id: "beach_length",
-        name_zh: "最小干滩长度",
-        name_en: "Minimum dry-beach length",
-        value: Some(routed.min_beach_length_m),
-        limit: Some(limit),
-        unit: "m",
-        comparison: "≥",
-        status: pass_if(routed.min_beach_length_m >= limit),
-        note,
-        source: &source,
-    });
-    Ok(())
-}
-
-fn water_retaining_row(
-    rows: &mut Rows,
-    facts: &PondFacts,
-    routed: &RoutedPond,
-    limits: &LimitSet<'_>,
-    class: Grade,
-) -> Result<(), RiskError> {
-    let id = "water_retaining_freeboard";
-    let (name_zh, name_en) = ("挡水坝坝顶超高", "Water-retaining dam crest freeboard");
-    let Some(w) = &facts.water_retaining else {
-        let src = edition_source(limits.edition(), "§4.2.3");
-        rows.push(Row {
-            id,
-            name_zh,
-            name_en,
-            value: None,
-            limit: None,
-            unit: "m",
-            comparison: "≥",
-            status: CheckStatus::NotApplicable,
-            note: "非挡水坝 / not a water-retaining dam".into(),
-            source: &src,
-        });
-        return Ok(());
-    };
-    let freeboard = limits.min_freeboard(class, facts.dam_type)?;
-    let value = w.crest_m - routed.peak_stage_m;
-    let mut src = Source {
-        standard: Standard::Gb50863_2013,
-        clause: "§4.2.3".into(),
-        confidence: freeboard.source.confidence,
-        note: String::new(),
-        fallback: false,
-    };
-    if freeboard.source.standard == Standard::Site {
-        src = freeboard.source.clone();
-    }
-    match (w.wind_setup_m, w.wave_runup_m) {
-        (Some(setup), Some(runup)) => {
-            let limit = freeboard.value + setup + runup;
-            rows.push(Row {
-                id,
-                name_zh,
-                name_en,
-                value: Some(value),
-                limit: Some(limit),
-                unit: "m",
-                comparison: "≥",
-                status: pass_if(value >= limit),
-                note: format!(
-                    "坝顶 − 设计洪水位 ≥ 安全超高 {} + 风壅 {} + 爬高 {} m（{}）/ crest − design \
-                     flood level ≥ freeboard {} + wind set-up {} + wave run-up {} m ({})",
-                    fmt_num(freeboard.value),
-                    fmt_num(setup),
-                    fmt_num(runup),
-                    freeboard.source.citation(),
-                    fmt_num(freeboard.value),
-                    fmt_num(setup),
-                    fmt_num(runup),
-                    freeboard.source.citation()
-                ),
-                source: &src,
-            });
-        }
-        _ => rows.push(Row {
-            id,
-            name_zh,
-            name_en,
-            value: Some(value),
-            limit: None,
-            unit: "m",
-            comparison: "≥",
-            status: CheckStatus::NotApplicable,
-            note: "未给出风壅高度和波浪爬高，无法检查 / wind set-up and wave run-up not given: \
-                   set both to check §4.2.3"
-                .into(),
-            source: &src,
-        }),
-    }
-    Ok(())
-}
-
-fn drain_row(
-    rows: &mut Rows,
-    facts: &PondFacts,
-    routed: &RoutedPond,
-    limits: &LimitSet<'_>,
-    settings: &CheckSettings,
-) -> Result<(), RiskError> {
-    let id = "dry_stack_drain";
-    let (name_zh, name_en) = ("干式尾矿库洪水排出时间", "Dry-stack flood drain time");
-    if !facts.dry_stack {
-        let src = edition_source(limits.edition(), "§6.4.4");
-        let src = Source { standard: Standard::Gb39496_2020, ..src };
-        rows.push(Row {
-            id,
-            name_zh,
-            name_en,
-            value: None,
-            limit: None,
-            unit: "h",
-            comparison: "≤",
-            status: CheckStatus::NotApplicable,
-            note: "湿式尾矿库 / wet pond: the 72 h rule applies to dry-stack ponds only".into(),
-            source: &src,
-        });
-        return Ok(());
-    }
-    let max = limits.dry_stack_max_drain_time()?;
-    let limit_h = max.value / 3600.0;
-    let (start, from) = match facts.storm_end_s {
-        Some(t) => (t, "暴雨结束 / the end of the storm"),
-        None => (routed.time_of_peak_stage_s, "最高水位 / the peak stage"),
-    };
-    let residual = format!(
-        "自{from}起，至起调水位以上的洪量排至峰值的 {}% / from {from} until the flood volume above \
-         the start level is down to {} % of its peak",
-        fmt_num(100.0 * settings.drain_residual_fraction),
-        fmt_num(100.0 * settings.drain_residual_fraction)
-    );
-    let (value, status, note) = match drain_time(routed, start, settings.drain_residual_fraction)? {
-        DrainTime::NothingStored => (
-            Some(0.0),
-            CheckStatus::Pass,
-            "洪水未使库水位高于起调水位 / the flood never rose above the start level".into(),
-        ),
-        DrainTime::Drained { duration_s, peak_flood_volume_m3 } => {
-            let h = duration_s / 3600.0;
-            (
-                Some(h),
-                pass_if(h <= limit_h),
-                format!("{residual}; 峰值洪量 / peak flood volume {peak_flood_volume_m3:.4e} m³"),
-            )
-        }
-        DrainTime::NotDrainedByEndOfRun { observed_s, remaining_m3, .. } => {
-            let h = observed_s / 3600.0;
-            if h >= limit_h {
-                (
-                    Some(h),
-                    CheckStatus::Fail,
-                    format!(
-                        "{residual}; 计算结束时仍存 {remaining_m3:.4e} m³（已超过 {} h）/ still \
-                         {remaining_m3:.4e} m³ stored at the end of the run (more than {} h)",
-                        fmt_num(h),
-                        fmt_num(h)
-                    ),
-                )
-            } else {
-                rows.warn(format!(
-                    "{name_zh} / {name_en}: the run ends {} h after {from}, before the flood is \
-                     discharged — extend the routing duration beyond {} h to decide the 72 h rule",
-                    fmt_num(h),
-                    fmt_num(limit_h)
-                ));
-                (
-                    None,
-                    CheckStatus::Info,
-                    format!(
-                        "{residual}; 计算时长不足，无法判定 / undetermined: the run ends {} h after \
-                         the clock start with {remaining_m3:.4e} m³ still stored",
-                        fmt_num(h)
-                    ),
-                )
-            }
-        }
-    };
-    rows.push(Row {
-        id,
-        name_zh,
-        name_en,
-        value,
-        limit: Some(limit_h),
-        unit: "h",
-        comparison: "≤",
-        status,
-        note,
-        source: &max.source,
-    });
-    Ok(())
 }

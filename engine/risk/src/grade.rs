@@ -7,7 +7,7 @@
 //! (main structure) class equals the grade number.
 
 use serde::{Deserialize, Serialize};
-use tailtwin_core::{Confidence, Standard};
+use tailtwin_core::Confidence;
 
 use crate::error::RiskError;
 use crate::limits::LimitSet;
@@ -28,14 +28,21 @@ pub enum GradeRule {
 }
 
 impl GradeRule {
-    /// Bilingual description.
-    pub fn text(self) -> &'static str {
+    /// Description in Chinese.
+    pub fn text_zh(self) -> &'static str {
         match self {
-            GradeRule::Agree => "两者相同 / both agree",
-            GradeRule::DifferByOne => "相差一等，取高者 / differ by one: the higher applies",
-            GradeRule::DifferByMore => {
-                "相差大于一等，按高者降低一等 / differ by more than one: the higher, lowered by one"
-            }
+            GradeRule::Agree => "两者相同",
+            GradeRule::DifferByOne => "相差一等，取高者",
+            GradeRule::DifferByMore => "相差大于一等，按高者降低一等",
+        }
+    }
+
+    /// Description in English.
+    pub fn text_en(self) -> &'static str {
+        match self {
+            GradeRule::Agree => "both agree",
+            GradeRule::DifferByOne => "differ by one: the higher applies",
+            GradeRule::DifferByMore => "differ by more than one: the higher, lowered by one",
         }
     }
 }
@@ -113,12 +120,17 @@ pub fn assess_grade(
         Some(site) => site,
         None => {
             let (s, h) = (&by_storage.source, &by_height.source);
-            let standard = if s.standard == h.standard { s.standard } else { Standard::Site };
+            // Both bands normally come from one standard; if a site table splits them, cite both.
+            let clause = if s.standard == h.standard {
+                s.clause.clone()
+            } else {
+                format!("{}; {}", s.clause, h.citation())
+            };
             Limit {
                 value: computed,
                 source: Source {
-                    standard,
-                    clause: s.clause.clone(),
+                    standard: s.standard,
+                    clause,
                     confidence: weaker(s.confidence, h.confidence),
                     note: String::new(),
                     fallback: s.fallback || h.fallback,

@@ -10,11 +10,27 @@
 //!    load its own ([`LimitTables::from_toml_str`]). See [`tables`] for why a data file.
 //! 2. **Edition and overrides.** A scenario selects an [`Edition`] (GB 39496-2020 by default,
 //!    GB 50863-2013, AQ 2006-2005). Each edition has a lookup order (e.g. GB 39496 → GB 50863 →
-//!    ZBJ1-90): a value the edition itself does not tabulate is taken from the next standard, and
-//!    the report says so. [`LimitOverrides`] (the scenario's `[limits]`) win over every table and
+//!    ZBJ1-90): a limit for which the tables hold no row of the edition itself is taken from the
+//!    next standard, and the report says so. [`LimitOverrides`] (the scenario's `[limits]`) win over every table and
 //!    appear as `Standard::Site` / `Confidence::Site`.
-//! 3. **Grade** ([`assess_grade`]), then the **checks** ([`flood_season_checks`]) → rows of
-//!    [`tailtwin_core::Check`] plus report warnings.
+//! 3. **Grade** ([`assess_grade`]) and the required flood standard before any routing
+//!    ([`design_flood_requirement`], e.g. to pick the design storm), then the **checks**
+//!    ([`flood_season_checks`]) → rows of [`tailtwin_core::Check`] plus report warnings
+//!    ([`Assessment`]).
+//!
+//! Typical use (the pipeline's):
+//!
+//! ```
+//! use tailtwin_risk::{DamType, Edition, LimitOverrides, LimitSet, PondFacts};
+//! let limits = LimitSet::new(Edition::Gb39496_2020, LimitOverrides::default())?;
+//! let mut facts = PondFacts::new(2.4e7, 72.0, DamType::Upstream);
+//! facts.storm_return_period_years = Some(500.0);
+//! let need = tailtwin_risk::design_flood_requirement(&facts, &limits)?;
+//! assert_eq!((need.grade.grade.value.numeral(), need.required_years), ("三", 200.0));
+//! // after routing:
+//! // let assessment = flood_season_checks(&facts, &routed, &limits, &CheckSettings::default())?;
+//! # Ok::<(), tailtwin_risk::RiskError>(())
+//! ```
 //!
 //! # The checks (row id — meaning — clause)
 //!
@@ -52,7 +68,8 @@
 //!
 //! **Validity.** Checks of one operating period at the design flood level. Seismic freeboard (§4.2.4),
 //! phreatic burial depth and slope stability checks are not yet wired (the FoS minima are in the
-//! tables for that work); the safety-status classes are not derived here.
+//! tables for that work); of the AQ 2006-2005 legacy safety classes only the factor-of-safety
+//! criterion is computed ([`legacy_fos_standing`]).
 //!
 //! # Confidence policy
 //!
@@ -89,15 +106,21 @@ pub mod checks;
 pub mod drain;
 pub mod error;
 pub mod grade;
+pub mod legacy;
 pub mod limits;
+mod rows;
 pub mod source;
 pub mod tables;
 pub mod types;
 
-pub use checks::{Assessment, CheckSettings, PondFacts, WaterRetaining, flood_season_checks};
+pub use checks::{
+    Assessment, CheckSettings, DesignFloodRequirement, PondFacts, WaterRetaining,
+    design_flood_requirement, flood_season_checks,
+};
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};
 pub use grade::{GradeAssessment, GradeRule, assess_grade, combine_grades};
+pub use legacy::{LegacyFosStanding, legacy_fos_standing};
 pub use limits::{FosOverride, LimitOverrides, LimitSet};
 pub use source::{Limit, ReturnPeriodRange, Source};
 pub use tables::{BUILTIN_LIMITS_TOML, GradeBand, LimitTables};

@@ -13,8 +13,8 @@ pub struct Source {
     pub confidence: Confidence,
     /// Reviewer's note from the table (may be empty).
     pub note: String,
-    /// The selected edition does not tabulate this value; it was found further down the edition's
-    /// lookup order (in `standard`).
+    /// The tables hold no value of the selected edition for this limit; it was found further down
+    /// the edition's lookup order (in `standard`).
     pub fallback: bool,
 }
 

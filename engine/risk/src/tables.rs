@@ -277,8 +277,12 @@ fn positive(table: &'static str, index: usize, what: &str, x: f64) -> Result<f64
 /// Bands of one standard must tile [0, ∞): sorted from grade 5 upwards, each `from` equal to the
 /// previous `below`, the lowest open below and the highest open above.
 fn check_bands(table: &'static str, bands: &[GradeBand]) -> Result<(), LimitDataError> {
-    let mut standards: Vec<Standard> = bands.iter().map(|b| b.source.standard).collect();
-    standards.dedup();
+    let mut standards: Vec<Standard> = Vec::new();
+    for b in bands {
+        if !standards.contains(&b.source.standard) {
+            standards.push(b.source.standard);
+        }
+    }
     for std in standards {
         let mut rows: Vec<&GradeBand> = bands.iter().filter(|b| b.source.standard == std).collect();
         rows.sort_by_key(|b| std::cmp::Reverse(b.grade));
@@ -361,6 +365,9 @@ impl LimitTables {
                     i,
                     "lookup_order must start with the edition".into(),
                 ));
+            }
+            if lookup.iter().any(|(x, _)| *x == edition) {
+                return Err(invalid("edition", i, format!("{edition} is listed twice")));
             }
             lookup.push((edition, order));
         }
@@ -597,7 +604,7 @@ impl LimitTables {
             self.not_tabulated(
                 edition,
                 "design flood return period",
-                format!("grade {grade}, {}", period.label()),
+                format!("grade {grade}, {}", period.label_en()),
             )
         })
     }
@@ -707,3 +714,7 @@ fn class_rows(
     dup_check(table, &keys)?;
     Ok(rows)
 }
+
+#[cfg(test)]
+#[path = "tables_tests.rs"]
+mod tests;

@@ -144,11 +144,19 @@ impl DamType {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label_zh(self) -> &'static str {
         match self {
-            DamType::Upstream => "上游式 / upstream",
-            DamType::Downstream => "下游式 / downstream",
-            DamType::Centerline => "中线式 / centerline",
+            DamType::Upstream => "上游式",
+            DamType::Downstream => "下游式",
+            DamType::Centerline => "中线式",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DamType::Upstream => "upstream",
+            DamType::Downstream => "downstream",
+            DamType::Centerline => "centerline",
         }
     }
 }
@@ -174,10 +182,17 @@ pub enum Period {
 }
 
 impl Period {
-    pub fn label(self) -> &'static str {
+    pub fn label_zh(self) -> &'static str {
         match self {
-            Period::Initial => "初期 / initial",
-            Period::MiddleLate => "中、后期 / middle-late",
+            Period::Initial => "初期",
+            Period::MiddleLate => "中、后期",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Period::Initial => "initial",
+            Period::MiddleLate => "middle-late",
         }
     }
 }
