@@ -727,7 +727,8 @@ fn report_html_lists_every_check_and_is_well_formed() {
         assert!(html.contains(&format!("<code>{}</code>", c.id)), "check {} missing", c.id);
     }
     assert!(html.contains("⚠ 待核实 / recalled"));
-    assert!(html.contains("class=\"pass\"") && html.contains("不适用 / n/a"));
+    assert!(html.contains("class=\"s pass\"") && html.contains("class=\"s fail\""));
+    assert!(html.contains("不适用 / n/a") && html.contains("2 项不满足 / 2 failed"));
     assert!(html.contains(&format!("{:.2} m", run.report.peak_stage_m)));
     assert!(html.contains("GB 39496-2020 尾矿库安全规程"));
     assert!(html.contains("demo-valley-pond &lt;test&gt;"));
