@@ -429,6 +429,14 @@ pub fn flood_run(rain: bool) -> FloodRun {
     }
 }
 
+/// With TAILTWIN_KEEP_OUTPUT=folder set, keeps a copy of the products in `folder/name` for
+/// looking at them (the tests themselves use temporary folders).
+fn keep_output(name: &str, run: &FloodRun) {
+    if let Some(keep) = std::env::var_os("TAILTWIN_KEEP_OUTPUT") {
+        write_all(&Path::new(&keep).join(name), run).unwrap();
+    }
+}
+
 fn files_in(dir: &Path) -> BTreeSet<String> {
     fs::read_dir(dir)
         .unwrap()
@@ -632,10 +640,7 @@ fn write_all_produces_decodable_plots_with_chinese_labels() {
     let dir = tempfile::tempdir().unwrap();
     let run = flood_run(true);
     let files = write_all(dir.path(), &run).unwrap();
-    // Set TAILTWIN_KEEP_OUTPUT=folder to keep a copy of the products for inspection.
-    if let Some(keep) = std::env::var_os("TAILTWIN_KEEP_OUTPUT") {
-        write_all(Path::new(&keep), &run).unwrap();
-    }
+    keep_output("rain", &run);
     let names: Vec<String> = files
         .iter()
         .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
@@ -781,6 +786,7 @@ fn write_all_handles_a_bare_run() {
     run.report.grade_number = None;
     run.report.design_return_period_years = None;
     let files = write_all(dir.path(), &run).unwrap();
+    keep_output("bare", &run);
     assert_eq!(files.len(), 2 + 2 * PlotKind::ALL.len() + 1);
     assert_eq!(read_results_h5(&files[0]).unwrap(), run);
     let svg = fs::read_to_string(dir.path().join("plots/rating_curves.svg")).unwrap();
