@@ -73,7 +73,7 @@ pub fn flood_run(rain: bool) -> FloodRun {
     let hyeto =
         Hyetograph::new(
             0.0,
-            500.0,
+            600.0,
             (0..36)
                 .map(|k| {
                     if rain { 2.0 + 14.0 * (-((k as f64 - 14.0) / 4.0).powi(2)).exp() } else { 0.0 }
@@ -365,7 +365,8 @@ pub fn flood_run(rain: bool) -> FloodRun {
             return_period_years: Some(500.0),
             duration_h: 6.0,
             total_depth_mm: hyeto.total_mm(),
-            peak_intensity_mm_h: hyeto.depth_mm().iter().copied().fold(0.0, f64::max) * 6.0,
+            peak_intensity_mm_h: hyeto.depth_mm().iter().copied().fold(0.0, f64::max) * 3600.0
+                / hyeto.interval_s(),
         }),
         catchment: Some(CatchmentSummary {
             method: "SCS-CN + SCS unit hydrograph".into(),
@@ -425,6 +426,14 @@ pub fn flood_run(rain: bool) -> FloodRun {
             level("normal_level", "正常水位", "Normal level", NORMAL),
         ],
         threads: 2,
+    }
+}
+
+/// With TAILTWIN_KEEP_OUTPUT=folder set, keeps a copy of the products in `folder/name` for
+/// looking at them (the tests themselves use temporary folders).
+fn keep_output(name: &str, run: &FloodRun) {
+    if let Some(keep) = std::env::var_os("TAILTWIN_KEEP_OUTPUT") {
+        write_all(&Path::new(&keep).join(name), run).unwrap();
     }
 }
 
@@ -631,10 +640,7 @@ fn write_all_produces_decodable_plots_with_chinese_labels() {
     let dir = tempfile::tempdir().unwrap();
     let run = flood_run(true);
     let files = write_all(dir.path(), &run).unwrap();
-    // Set TAILTWIN_KEEP_OUTPUT=folder to keep a copy of the products for inspection.
-    if let Some(keep) = std::env::var_os("TAILTWIN_KEEP_OUTPUT") {
-        write_all(Path::new(&keep), &run).unwrap();
-    }
+    keep_output("rain", &run);
     let names: Vec<String> = files
         .iter()
         .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
@@ -727,7 +733,8 @@ fn report_html_lists_every_check_and_is_well_formed() {
         assert!(html.contains(&format!("<code>{}</code>", c.id)), "check {} missing", c.id);
     }
     assert!(html.contains("⚠ 待核实 / recalled"));
-    assert!(html.contains("class=\"pass\"") && html.contains("不适用 / n/a"));
+    assert!(html.contains("class=\"s pass\"") && html.contains("class=\"s fail\""));
+    assert!(html.contains("不适用 / n/a") && html.contains("2 项不满足 / 2 failed"));
     assert!(html.contains(&format!("{:.2} m", run.report.peak_stage_m)));
     assert!(html.contains("GB 39496-2020 尾矿库安全规程"));
     assert!(html.contains("demo-valley-pond &lt;test&gt;"));
@@ -760,4 +767,30 @@ fn redraw_from_results_gives_identical_plots() {
         fs::read_to_string(dir.path().join("report.html")).unwrap(),
         fs::read_to_string(again.join("report.html")).unwrap()
     );
+}
+
+// Goal: a run without rain, structures, ratings, reference levels or safety checks still gives
+// every product (the plots say what is missing instead of failing), and round-trips.
+#[test]
+fn write_all_handles_a_bare_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = flood_run(false);
+    run.routed.structures.clear();
+    run.report.structures.clear();
+    run.ratings.clear();
+    run.levels.clear();
+    run.report.checks.retain(|c| c.id != "freeboard" && c.id != "beach_length");
+    run.report.storm = None;
+    run.report.catchment = None;
+    run.report.grade = None;
+    run.report.grade_number = None;
+    run.report.design_return_period_years = None;
+    let files = write_all(dir.path(), &run).unwrap();
+    keep_output("bare", &run);
+    assert_eq!(files.len(), 2 + 2 * PlotKind::ALL.len() + 1);
+    assert_eq!(read_results_h5(&files[0]).unwrap(), run);
+    let svg = fs::read_to_string(dir.path().join("plots/rating_curves.svg")).unwrap();
+    assert!(svg.contains("无泄流能力表 / No rating tables"));
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert_eq!(unbalanced(&html), None);
 }

@@ -92,3 +92,31 @@ fn load(path: &Path) -> Result<&'static [u8], VizError> {
     }
     Ok(Box::leak(bytes.into_boxed_slice()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A file that is not a font, and a Latin-only font, are refused with the reason; the
+    // project's CJK font (installed by scripts/setup.sh) is accepted at collection index 0.
+    #[test]
+    fn only_fonts_covering_the_cjk_labels_are_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.ttf");
+        std::fs::write(&junk, b"not a font").unwrap();
+        assert!(matches!(load(&junk), Err(VizError::BadFont { .. })));
+        let latin = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+        if latin.is_file() {
+            let e = load(latin).unwrap_err().to_string();
+            assert!(e.contains("no glyph for '库'"), "{e}");
+        }
+        let used = ensure_cjk_font().expect("scripts/setup.sh installs fonts-wqy-microhei");
+        assert!(load(&used).is_ok());
+    }
+
+    #[test]
+    fn missing_font_error_names_the_package() {
+        let e = VizError::NoCjkFont { tried: vec![PathBuf::from("/nowhere/x.ttc")] }.to_string();
+        assert!(e.contains("fonts-wqy-microhei") && e.contains("/nowhere/x.ttc"), "{e}");
+    }
+}

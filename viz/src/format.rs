@@ -23,7 +23,8 @@ pub fn num(v: f64) -> String {
         return format!("{v}");
     }
     let a = v.abs();
-    let decimals = if a == 0.0 || a >= 1000.0 {
+    // Whole numbers (counts, years, round limits) print without decimals.
+    let decimals = if a == 0.0 || a >= 1000.0 || (v.fract() == 0.0 && a < 1e15) {
         0
     } else if a >= 100.0 {
         1
@@ -64,6 +65,8 @@ mod tests {
     fn numbers_keep_about_four_significant_digits() {
         assert_eq!(num(0.0), "0");
         assert_eq!(num(0.7), "0.700");
+        assert_eq!(num(70.0), "70");
+        assert_eq!(num(500.0), "500");
         assert_eq!(num(12.345), "12.35");
         assert_eq!(num(370.85), "370.9");
         assert_eq!(num(2.4e7), "24000000");

@@ -15,6 +15,7 @@ th,td{border:1px solid #ccc;padding:.3em .55em;vertical-align:top}
 th{background:#f0f3f7;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .meta td:first-child,.kv td:first-child{font-weight:bold;background:#fafafa}
+td.s{white-space:nowrap}
 .pass{background:#dff3e0;color:#17602a;font-weight:bold}
 .fail{background:#fbe0e0;color:#a01515;font-weight:bold}
 .info,.na{background:#eeeeee;color:#555}
@@ -108,6 +109,16 @@ fn key_results(h: &mut String, r: &Report) {
         (None, Some(n)) => format!("grade {n}"),
         (None, None) => "—".into(),
     };
+    let count = |s: CheckStatus| r.checks.iter().filter(|c| c.status == s).count();
+    let (fail, pass) = (count(CheckStatus::Fail), count(CheckStatus::Pass));
+    let outcome = if fail > 0 {
+        format!(
+            "<span class=\"fail\">{fail} 项不满足 / {fail} failed</span>, {pass} 项通过 / passed"
+        )
+    } else {
+        format!("<span class=\"pass\">全部通过 / all {pass} passed</span>")
+    };
+    row(h, "核查结论 / Check outcome", &outcome);
     row(h, "尾矿库等别 / Pond grade", &grade);
     let rp =
         r.design_return_period_years.map_or("—".into(), |y| format!("{} 年 / years", num(y)));
@@ -173,8 +184,8 @@ fn checks(h: &mut String, checks: &[Check]) {
         let _ = writeln!(
             h,
             "<tr id=\"check-{id}\"><td><code>{id}</code></td><td>{} / {}</td><td class=\"n\">{}</td>\
-             <td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"{sc}\">{sl}</td><td>{}</td>\
-             <td>{}</td><td class=\"{cc}\">{cl}</td><td class=\"note\">{}</td></tr>",
+             <td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"s {sc}\">{sl}</td><td class=\"s\">{}</td>\
+             <td class=\"s\">{}</td><td class=\"s {cc}\">{cl}</td><td class=\"note\">{}</td></tr>",
             esc(&c.name_zh),
             esc(&c.name_en),
             opt(c.value),

@@ -10,7 +10,15 @@ pub(super) fn draw<DB: DrawingBackend>(
 ) -> DrawResult {
     root.fill(&WHITE).or_draw()?;
     if run.ratings.iter().all(|c| c.rows.is_empty()) {
-        return Err(DrawError::NoData("the run has no rating tables".into()));
+        // A pond without discharge structures (or a run given none): say so on the page rather
+        // than failing the whole output.
+        let (w, h) = root.dim_in_pixel();
+        let note = "无泄流能力表 / No rating tables in this run";
+        let style =
+            font(TITLE_SIZE).into_text_style(root).pos(Pos::new(HPos::Center, VPos::Center));
+        root.draw_text(PlotKind::Rating.title(), &font(TITLE_SIZE).into_text_style(root), (20, 12))
+            .or_draw()?;
+        return root.draw_text(note, &style, (w as i32 / 2, h as i32 / 2)).or_draw();
     }
     let stages: Vec<f64> =
         run.ratings.iter().flat_map(|c| c.rows.iter().map(|r| r.stage_m)).collect();
