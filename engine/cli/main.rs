@@ -41,6 +41,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let args = match &cli.command {
+        Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+    };
+    // Size rayon's global pool once; parallel loops anywhere in the engine use it.
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
+        return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
+    }
     let result = match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Run(a) => run::run(a),

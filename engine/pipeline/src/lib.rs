@@ -20,8 +20,10 @@
 //! - rating tables: [`report::RATING_ROWS`] stages from 1 m below the run's lowest stage (not below
 //!   the lowest inlet) to 0.5 m above the higher of the crest and the peak stage.
 //!
-//! Threads: a flood run is one sequential time march; `RunSettings::threads` sizes the pool used
-//! for the independent rating tables and is recorded in the FloodRun. Results do not depend on it.
+//! Threads: a flood run is one sequential time march (microseconds of rating tables besides), so
+//! it runs on the calling thread; `RunSettings::threads` is recorded in the FloodRun, and callers
+//! that run many members (the CLI, benches, ensembles) parallelise over members on rayon's pool —
+//! the outermost independent loop. Results never depend on the thread count.
 //!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
@@ -32,9 +34,8 @@ pub mod build;
 pub mod forcing;
 pub mod report;
 
-use rayon::prelude::*;
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};
-use tailtwin_pond::structures::{Structure, StructureError, rating_curve, stage_grid};
+use tailtwin_pond::structures::{Structure, StructureError, stage_grid};
 use tailtwin_pond::{Outlet, Pond, RoutingError, RoutingSettings, route};
 use tailtwin_scenario::Scenario;
 use thiserror::Error;
@@ -56,7 +57,7 @@ impl Default for RunSettings {
     }
 }
 
-/// Why a run failed. Every variant except `ThreadPool` traces back to the scenario's values.
+/// Why a run failed. Every variant traces back to the scenario's values.
 #[derive(Debug, Error)]
 pub enum PipelineError {
     #[error("storm: {0}")]
@@ -77,14 +78,13 @@ pub enum PipelineError {
     Risk(#[from] tailtwin_risk::RiskError),
     #[error("{0}")]
     Unsupported(String),
-    #[error("cannot start {threads} worker threads: {message}")]
-    ThreadPool { threads: usize, message: String },
 }
 
 impl PipelineError {
-    /// True when the scenario's content caused the failure (the CLI exits 2 for these).
+    /// True when the scenario's content caused the failure (the CLI exits 2 for these): every
+    /// variant today, kept as a method so a future internal failure can say otherwise.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, PipelineError::ThreadPool { .. })
+        true
     }
 }
 
@@ -171,7 +171,7 @@ pub fn run_model(
     }
     let report = report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
     let stages = report::flood_rating_stages(s, &model.structures, &routed);
-    let ratings = in_pool(settings.threads, || ratings_parallel(&model.structures, &stages))?;
+    let ratings = report::ratings(&model.structures, &stages);
     let levels = report::levels(s, &report.checks);
     Ok(FloodRun {
         report,
@@ -187,22 +187,6 @@ pub fn run_model(
 
 fn has_towers(structures: &[Structure]) -> bool {
     structures.iter().any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
-}
-
-/// Per-structure tables computed in parallel (each is independent; order is kept), then the
-/// combined one.
-fn ratings_parallel(structures: &[Structure], stages: &[Elevation]) -> Vec<RatingCurve> {
-    let mut v: Vec<RatingCurve> = structures.par_iter().map(|o| rating_curve(o, stages)).collect();
-    v.push(tailtwin_pond::structures::combined_rating_curve(structures, stages));
-    v
-}
-
-fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, PipelineError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| PipelineError::ThreadPool { threads, message: e.to_string() })?;
-    Ok(pool.install(f))
 }
 
 /// Rating tables (each routed structure, then `combined`) at `stages`.
