@@ -392,9 +392,10 @@ fn mutated(seed_line: usize, op: u8, value: &str) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    // Goal: user input never panics; a rejected scenario always says where. Setup: the demo with
-    // one line deleted, duplicated or given a random value (numbers, negatives, nan, inf, text,
-    // arrays). Reference: the contract of `parse`. Tolerance: none.
+    // Goal: user input never panics; a rejected scenario always says where; an accepted one runs
+    // through the pipeline to a finite report or a typed error. Setup: the demo with one line
+    // deleted, duplicated or given a random value (numbers, negatives, nan, inf, text, arrays).
+    // Reference: the contracts of `parse` and `run_flood`. Tolerance: none.
     #[test]
     fn mutated_scenarios_never_panic_and_errors_have_paths(
         line in 0usize..200,
@@ -412,7 +413,16 @@ proptest! {
     ) {
         let text = mutated(line, op, &value);
         match scenario::parse(&text, &demo_dir(), "mutated.toml") {
-            Ok(s) => prop_assert!(s.pond.crest > s.pond.bottom),
+            Ok(s) => {
+                prop_assert!(s.pond.crest > s.pond.bottom);
+                // A valid scenario runs through the whole chain without panicking: it either
+                // yields a report with finite numbers or a typed error.
+                let settings = tailtwin::pipeline::RunSettings::default();
+                if let Ok(run) = tailtwin::pipeline::run_flood(&s, &settings) {
+                    prop_assert!(run.report.peak_stage_m.is_finite());
+                    prop_assert!(run.report.mass_balance_error_pct.is_finite());
+                }
+            }
             Err(e) => {
                 let problems = e.problems();
                 prop_assert!(!problems.is_empty());

@@ -72,9 +72,8 @@ pub fn structures(s: &Scenario) -> Result<Vec<Structure>, PipelineError> {
         .iter()
         .filter(|spec| !spec.is_outlet_of_another)
         .map(|spec| {
-            let outlet = spec.outlet.map(|j| conduit(&s.structures[j], g)).transpose()?;
-            structure(spec, outlet, s, g)
-                .map_err(|source| PipelineError::Structure { id: spec.id.clone(), source })
+            let outlet = spec.outlet.map(|j| conduit(s, j, g)).transpose()?;
+            structure(spec, outlet, s, g).map_err(|source| structure_error(s, spec, source))
         })
         .collect()
 }
@@ -99,9 +98,16 @@ fn shape(section: &sc::SectionSpec) -> ConduitShape {
     }
 }
 
-/// A conduit spec as a `Conduit` (condition included).
-fn conduit(spec: &StructureSpec, g: f64) -> Result<Conduit, PipelineError> {
-    let wrap = |source| PipelineError::Structure { id: spec.id.clone(), source };
+/// The error of structure `spec`, with its key path `structure[i]`.
+fn structure_error(s: &Scenario, spec: &StructureSpec, source: StructureError) -> PipelineError {
+    let index = s.structures.iter().position(|x| x.id == spec.id).unwrap_or(usize::MAX);
+    PipelineError::Structure { path: format!("structure[{index}]"), id: spec.id.clone(), source }
+}
+
+/// Structure `j` (a conduit) as a `Conduit` (condition included).
+fn conduit(s: &Scenario, j: usize, g: f64) -> Result<Conduit, PipelineError> {
+    let spec = &s.structures[j];
+    let wrap = |source| structure_error(s, spec, source);
     let StructureKind::Conduit {
         section,
         length_m,
@@ -210,7 +216,8 @@ fn structure(
             )
         }
         StructureKind::Conduit { .. } => {
-            return conduit(spec, g).map(Structure::Conduit).map_err(|e| match e {
+            let j = s.structures.iter().position(|x| x.id == spec.id).expect("spec of s");
+            return conduit(s, j, g).map(Structure::Conduit).map_err(|e| match e {
                 PipelineError::Structure { source, .. } => source,
                 other => unreachable!("conduit() only fails with structure errors: {other}"),
             });

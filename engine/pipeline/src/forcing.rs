@@ -193,6 +193,10 @@ pub fn forcing(s: &Scenario) -> Result<Forcing, PipelineError> {
         (None, Some(given)) => given.clone(),
         (None, None) => Hydrograph::zero(),
     };
+    let inflow = match &storm {
+        Some(st) => snap_to_rain_boundaries(&inflow, st.hyetograph())?,
+        None => inflow,
+    };
     let storm_summary = match (&s.storm, &storm) {
         (Some(spec), Some(st)) => Some(storm_summary(spec, st)),
         _ => None,
@@ -274,4 +278,34 @@ fn storm_summary(spec: &StormSpec, storm: &Storm) -> StormSummary {
         total_depth_mm: h.total_mm(),
         peak_intensity_mm_h: peak,
     }
+}
+
+/// Largest distance, s, at which an inflow time is moved onto a rain-interval boundary.
+const SNAP_S: f64 = 1e-6;
+
+/// Moves inflow times that lie within [`SNAP_S`] of a rain-interval boundary onto it.
+///
+/// The unit-hydrograph convolution steps at Δt/k, so its k-th point can miss the boundary
+/// k·Δt/k by a few ulp (1800.0000000000023 s instead of 1800 s); the router lands on both
+/// breakpoints and the 2e-12 s step between them stops it. Snapping changes the inflow by at
+/// most Q'·1e-6 s — far below any tolerance — and keeps the series strictly increasing (a point
+/// that would coincide with its predecessor is dropped).
+fn snap_to_rain_boundaries(
+    inflow: &Hydrograph,
+    rain: &Hyetograph,
+) -> Result<Hydrograph, PipelineError> {
+    let (start, step, n) = (rain.start_s(), rain.interval_s(), rain.depth_mm().len() as f64);
+    let mut times: Vec<f64> = Vec::with_capacity(inflow.time_s().len());
+    let mut flows: Vec<f64> = Vec::with_capacity(inflow.time_s().len());
+    for (&t, &q) in inflow.time_s().iter().zip(inflow.flow_m3s()) {
+        let k = ((t - start) / step).round();
+        let boundary = start + k * step;
+        let t = if (0.0..=n).contains(&k) && (t - boundary).abs() < SNAP_S { boundary } else { t };
+        if times.last().is_some_and(|&last| t <= last) {
+            continue;
+        }
+        times.push(t);
+        flows.push(q);
+    }
+    Hydrograph::new(times, flows).map_err(|e| PipelineError::Unsupported(format!("inflow: {e}")))
 }

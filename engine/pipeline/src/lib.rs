@@ -62,12 +62,14 @@ impl Default for RunSettings {
 pub enum PipelineError {
     #[error("storm: {0}")]
     Storm(#[source] tailtwin_hydrology::HydrologyError),
-    #[error("catchment inflow: {0}")]
+    #[error("catchment: {0}")]
     Catchment(#[source] tailtwin_hydrology::HydrologyError),
     #[error("{0}")]
     Pond(String),
-    #[error("structure `{id}`: {source}")]
+    #[error("{path} (`{id}`): {source}")]
     Structure {
+        /// Key path, e.g. `structure[0]`.
+        path: String,
         id: String,
         #[source]
         source: StructureError,

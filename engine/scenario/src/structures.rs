@@ -9,6 +9,10 @@ use crate::validate::{Ctx, columns};
 use std::collections::HashMap;
 use tailtwin_core::Elevation;
 
+/// A tower stands in the pond: a crown further above the dam crest than this is a typing or
+/// unit slip (towers are raised with the pond, a few metres above the operating level).
+const MAX_CROWN_ABOVE_CREST_M: f64 = 20.0;
+
 /// Validates every structure; `None` when any problem was found.
 pub(crate) fn structures(
     raw: &[RawStructure],
@@ -193,7 +197,7 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                 (Some(WeirForm::VNotch), _) => {
                     w.width_m.and_then(|b| p.non_negative(&format!("{k}.width_m"), b)).or(Some(0.0))
                 }
-                (_, Some(b)) => p.positive(&format!("{k}.width_m"), b),
+                (_, Some(b)) => p.in_range_open_low(&format!("{k}.width_m"), b, 0.0, 500.0),
                 (_, None) => {
                     p.push(format!("{k}.width_m"), "missing (required for this weir form)");
                     None
@@ -217,7 +221,9 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
             let m = coeff(p, "discharge_coefficient", w.discharge_coefficient, 0.1, 1.0);
             let eps = coeff(p, "contraction", w.contraction, 0.5, 1.0);
             let open = match w.opening_height_m {
-                Some(h) => p.positive(&format!("{k}.opening_height_m"), h).map(Some),
+                Some(h) => {
+                    p.in_range_open_low(&format!("{k}.opening_height_m"), h, 0.0, 50.0).map(Some)
+                }
                 None => Some(None),
             };
             let tail = match w.tailwater_m {
@@ -277,7 +283,7 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
         }
         RawStructure::Conduit(c) => {
             let section = section(&c.shape, &format!("{k}.shape"), p);
-            let length = p.positive(&format!("{k}.length_m"), c.length_m);
+            let length = p.in_range_open_low(&format!("{k}.length_m"), c.length_m, 0.0, 20_000.0);
             let n = p.in_range(&format!("{k}.manning_n"), c.manning_n, 0.008, 0.05);
             let zi = p.finite(&format!("{k}.inlet_invert_m"), c.inlet_invert_m);
             let zo = p.finite(&format!("{k}.outlet_invert_m"), c.outlet_invert_m);
@@ -325,14 +331,20 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
         }
         RawStructure::WindowTower(t) => {
             let base = in_pond(p, "base_m", t.base_m);
-            let crown = p.finite(&format!("{k}.crown_m"), t.crown_m);
-            let d = p.positive(&format!("{k}.shaft_diameter_m"), t.shaft_diameter_m);
+            let crown = tower_crown(p, k, t.crown_m, crest);
+            let d = p.in_range_open_low(
+                &format!("{k}.shaft_diameter_m"),
+                t.shaft_diameter_m,
+                0.0,
+                20.0,
+            );
             let w = &t.windows;
             let wk = format!("{k}.windows");
             let sill = p.finite(&format!("{wk}.lowest_sill_m"), w.lowest_sill_m);
-            let spacing = p.positive(&format!("{wk}.row_spacing_m"), w.row_spacing_m);
-            let width = p.positive(&format!("{wk}.width_m"), w.width_m);
-            let height = p.positive(&format!("{wk}.height_m"), w.height_m);
+            let spacing =
+                p.in_range_open_low(&format!("{wk}.row_spacing_m"), w.row_spacing_m, 0.0, 10.0);
+            let width = p.in_range_open_low(&format!("{wk}.width_m"), w.width_m, 0.0, 10.0);
+            let height = p.in_range_open_low(&format!("{wk}.height_m"), w.height_m, 0.0, 10.0);
             let per_row = if w.per_row == 0 {
                 p.push(format!("{wk}.per_row"), "0: a row needs at least one window");
                 None
@@ -389,7 +401,12 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
                     z.map(|z| Some(Elevation(z)))
                 }
             };
-            let outer = p.positive(&format!("{k}.outer_diameter_m"), t.outer_diameter_m);
+            let outer = p.in_range_open_low(
+                &format!("{k}.outer_diameter_m"),
+                t.outer_diameter_m,
+                0.0,
+                25.0,
+            );
             if let (Some(o), Some(d)) = (outer, d)
                 && o <= d
             {
@@ -432,9 +449,14 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
         }
         RawStructure::FrameTower(t) => {
             let base = in_pond(p, "base_m", t.base_m);
-            let crown = p.finite(&format!("{k}.crown_m"), t.crown_m);
-            let d = p.positive(&format!("{k}.shaft_diameter_m"), t.shaft_diameter_m);
-            let fw = p.positive(&format!("{k}.frame_width_m"), t.frame_width_m);
+            let crown = tower_crown(p, k, t.crown_m, crest);
+            let d = p.in_range_open_low(
+                &format!("{k}.shaft_diameter_m"),
+                t.shaft_diameter_m,
+                0.0,
+                20.0,
+            );
+            let fw = p.in_range_open_low(&format!("{k}.frame_width_m"), t.frame_width_m, 0.0, 20.0);
             let sides = match t.open_sides.unwrap_or(4) {
                 n @ 1..=8 => Some(n),
                 n => {
@@ -468,9 +490,9 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
         RawStructure::Trough(t) => {
             let bottom_z = in_pond(p, "bottom_m", t.bottom_m);
             let top = p.finite(&format!("{k}.top_m"), t.top_m);
-            let length = p.positive(&format!("{k}.length_m"), t.length_m);
-            let width = p.positive(&format!("{k}.width_m"), t.width_m);
-            let height = p.positive(&format!("{k}.height_m"), t.height_m);
+            let length = p.in_range_open_low(&format!("{k}.length_m"), t.length_m, 0.0, 2_000.0);
+            let width = p.in_range_open_low(&format!("{k}.width_m"), t.width_m, 0.0, 10.0);
+            let height = p.in_range_open_low(&format!("{k}.height_m"), t.height_m, 0.0, 10.0);
             let covers = p.finite(&format!("{k}.covers_top_m"), t.covers_top_m);
             if let (Some(b), Some(tp), Some(c)) = (bottom_z, top, covers) {
                 if tp <= b {
@@ -511,7 +533,7 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
         }
         RawStructure::Spillway(s) => {
             let crest_z = in_pond(p, "crest_m", s.crest_m);
-            let width = p.positive(&format!("{k}.width_m"), s.width_m);
+            let width = p.in_range_open_low(&format!("{k}.width_m"), s.width_m, 0.0, 500.0);
             let m = p.in_range(
                 &format!("{k}.discharge_coefficient"),
                 s.discharge_coefficient.unwrap_or(0.48),
@@ -593,14 +615,29 @@ fn kind(s: &RawStructure, k: &str, pond: Option<&PondSpec>, cx: &mut Ctx) -> Opt
     (cx.problems.len() == before).then_some(kind)
 }
 
+/// A tower crown: finite and not absurdly far above the dam crest.
+fn tower_crown(p: &mut Problems, k: &str, crown: f64, crest: Option<f64>) -> Option<f64> {
+    let c = p.finite(&format!("{k}.crown_m"), crown)?;
+    if let Some(dc) = crest
+        && c > dc + MAX_CROWN_ABOVE_CREST_M
+    {
+        p.push(
+            format!("{k}.crown_m"),
+            format!("{c} is more than {MAX_CROWN_ABOVE_CREST_M} m above the dam crest {dc}"),
+        );
+        return None;
+    }
+    Some(c)
+}
+
 fn opening(o: &RawOpening, k: &str, p: &mut Problems) -> Option<OpeningSpec> {
     match *o {
         RawOpening::Circular { diameter_m } => p
-            .positive(&format!("{k}.circular.diameter_m"), diameter_m)
+            .in_range_open_low(&format!("{k}.circular.diameter_m"), diameter_m, 0.0, 20.0)
             .map(|diameter_m| OpeningSpec::Circular { diameter_m }),
         RawOpening::Rectangular { width_m, height_m } => {
-            let w = p.positive(&format!("{k}.rectangular.width_m"), width_m);
-            let h = p.positive(&format!("{k}.rectangular.height_m"), height_m);
+            let w = p.in_range_open_low(&format!("{k}.rectangular.width_m"), width_m, 0.0, 20.0);
+            let h = p.in_range_open_low(&format!("{k}.rectangular.height_m"), height_m, 0.0, 20.0);
             Some(OpeningSpec::Rectangular { width_m: w?, height_m: h? })
         }
     }
@@ -609,16 +646,26 @@ fn opening(o: &RawOpening, k: &str, p: &mut Problems) -> Option<OpeningSpec> {
 fn section(s: &RawSection, k: &str, p: &mut Problems) -> Option<SectionSpec> {
     match *s {
         RawSection::Circular { diameter_m } => p
-            .positive(&format!("{k}.circular.diameter_m"), diameter_m)
+            .in_range_open_low(&format!("{k}.circular.diameter_m"), diameter_m, 0.0, 20.0)
             .map(|diameter_m| SectionSpec::Circular { diameter_m }),
         RawSection::Horseshoe { width_m, height_m } => {
-            let w = p.positive(&format!("{k}.horseshoe.width_m"), width_m);
-            let h = p.positive(&format!("{k}.horseshoe.height_m"), height_m);
+            let w = p.in_range_open_low(&format!("{k}.horseshoe.width_m"), width_m, 0.0, 20.0);
+            let h = p.in_range_open_low(&format!("{k}.horseshoe.height_m"), height_m, 0.0, 20.0);
+            // The crown arch has radius width/2 on the springline: the section is at least that tall.
+            if let (Some(w), Some(h)) = (w, h)
+                && h <= w / 2.0
+            {
+                p.push(
+                    format!("{k}.horseshoe.height_m"),
+                    format!("{h} is not above the arch radius {}", w / 2.0),
+                );
+                return None;
+            }
             Some(SectionSpec::Horseshoe { width_m: w?, height_m: h? })
         }
         RawSection::Box { width_m, height_m } => {
-            let w = p.positive(&format!("{k}.box.width_m"), width_m);
-            let h = p.positive(&format!("{k}.box.height_m"), height_m);
+            let w = p.in_range_open_low(&format!("{k}.box.width_m"), width_m, 0.0, 20.0);
+            let h = p.in_range_open_low(&format!("{k}.box.height_m"), height_m, 0.0, 20.0);
             Some(SectionSpec::Box { width_m: w?, height_m: h? })
         }
     }
