@@ -394,3 +394,20 @@ fn flood_report_is_identical_for_one_and_two_threads() {
     ]));
     assert_eq!(one, two);
 }
+
+// Goal: the rain on the pond is the storm's own hyetograph times the water-surface area at the
+// current stage. Setup: the demo through the API. Reference: P·A(z_min) ≤ V_rain ≤ P·A(z_max),
+// A from the stage–storage table at the run's lowest and highest stage. Tolerance: exact bounds
+// (A is monotone in z, so the integral must lie between them).
+#[test]
+fn rain_on_pond_volume_lies_between_depth_times_area_bounds() {
+    let s = tailtwin::scenario::load(&demo("valley-pond.toml")).unwrap();
+    let run = tailtwin::pipeline::run_flood(&s, &Default::default()).unwrap();
+    let model = tailtwin::pipeline::Model::new(&s).unwrap();
+    let p_m = run.hyetograph.as_ref().unwrap().total_mm() / 1000.0;
+    let z_min = run.routed.stage_m.iter().copied().fold(f64::INFINITY, f64::min);
+    let area = |z: f64| model.pond.storage().area_at(tailtwin::core::Elevation(z));
+    let rain = run.report.mass_balance.inflows.iter().find(|t| t.name == "rain_on_pond").unwrap();
+    assert!(rain.volume_m3 >= p_m * area(z_min), "{} < {}", rain.volume_m3, p_m * area(z_min));
+    assert!(rain.volume_m3 <= p_m * area(run.report.peak_stage_m));
+}

@@ -309,3 +309,26 @@ fn snap_to_rain_boundaries(
     }
     Hydrograph::new(times, flows).map_err(|e| PipelineError::Unsupported(format!("inflow: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Goal: inflow times a few ulp off a rain boundary land on it; others stay. Setup: 600 s rain
+    // intervals, an inflow point at 1800 + 2.3e-12 s. Reference: 1800 s exactly; volume change
+    // below Q·ΔQ·1e-6. Tolerance: exact times.
+    #[test]
+    fn inflow_times_within_a_microsecond_snap_onto_rain_boundaries() {
+        let rain = Hyetograph::new(0.0, 600.0, vec![1.0; 6]).unwrap();
+        let t_off = 1800.000_000_000_002_3;
+        let inflow =
+            Hydrograph::new(vec![0.0, 900.0, t_off, 2500.0], vec![0.0, 5.0, 7.0, 3.0]).unwrap();
+        let snapped = snap_to_rain_boundaries(&inflow, &rain).unwrap();
+        assert_eq!(snapped.time_s(), &[0.0, 900.0, 1800.0, 2500.0]);
+        assert_eq!(snapped.flow_m3s(), inflow.flow_m3s());
+        assert!((snapped.volume_m3() - inflow.volume_m3()).abs() < 1e-6);
+        // A point that would coincide with its predecessor after snapping is dropped.
+        let twin = Hydrograph::new(vec![0.0, 1800.0, t_off], vec![0.0, 1.0, 1.0]).unwrap();
+        assert_eq!(snap_to_rain_boundaries(&twin, &rain).unwrap().time_s(), &[0.0, 1800.0]);
+    }
+}
