@@ -12,6 +12,29 @@
 //! [`combined_rating_curve`] turn any [`Outlet`] (or a slice of them) into a core
 //! [`RatingCurve`](tailtwin_core::RatingCurve).
 //!
+//! # Example: the R4 (pond_basic) outlets as SWMM 5.2 sees them
+//!
+//! ```
+//! use tailtwin_core::Elevation;
+//! use tailtwin_pond::structures::*;
+//!
+//! let g_swmm = 32.2 * 0.3048; // SWMM's 32.2 ft/s²
+//! let orifice = Orifice::new(
+//!     "ORIF1",
+//!     OrificeShape::Circular { diameter_m: 1.5 },
+//!     Orientation::Side(SideRule::Swmm),
+//!     Elevation(102.0),
+//!     0.6,
+//! )?
+//! .with_gravity(g_swmm)?;
+//! let weir = Weir::swmm_transverse("SPILL", Elevation(107.0), 10.0, 1.70, 3.0)?;
+//! let set: Vec<Structure> = vec![orifice.into(), weir.into()];
+//! // Total outflow at the R4 reference peak depth (8.62517 m above the 100 m bottom).
+//! let curve = combined_rating_curve(&set, &[Elevation(108.62517)]);
+//! assert!((curve.rows[0].flow_m3s - 46.6069).abs() < 5e-4);
+//! # Ok::<(), StructureError>(())
+//! ```
+//!
 //! # Governing equations
 //!
 //! Symbols: `z` pond stage (m, absolute); `H = z − z_crest` head on a crest or sill; `H₀`

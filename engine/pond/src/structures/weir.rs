@@ -142,10 +142,10 @@ impl Weir {
     pub fn with_opening_height(mut self, height_m: f64) -> Result<Self, StructureError> {
         positive(self.id.as_str(), "opening_height", height_m)?;
         if let WeirForm::VNotch { .. } = self.form {
-            return Err(StructureError::NotFinite {
+            return Err(StructureError::NotApplicable {
                 structure: self.id.to_string(),
-                parameter: "opening_height (not defined for a V-notch)",
-                value: height_m,
+                option: "opening_height",
+                kind: "V-notch weir",
             });
         }
         self.opening_height = Some(height_m);
