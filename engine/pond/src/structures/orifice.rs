@@ -91,6 +91,9 @@ pub struct Orifice {
 }
 
 impl Orifice {
+    /// Sharp-edged orifice discharge coefficient used by default in scenarios.
+    pub const DEFAULT_CD: f64 = 0.61;
+
     /// Validate and build. `cd` is the discharge coefficient (≈ 0.61 sharp-edged, 0.6 SWMM's
     /// common default).
     pub fn new(
