@@ -1,6 +1,7 @@
 //! Integration tests: hydrology (design storms, patterns, catchment inflow) through the public API.
 //! Cases h1 and h2 are documented in scenarios/verification/h1_scs_cn_hand and h2_rational_hand.
 
+use proptest::prelude::*;
 use tailtwin::hydrology::{
     Amc, AtlasStorm, Catchment, ConcentrationParameter, ContributingArea, DecayIndex,
     DepthDuration, DurationStatistics, InflowDetails, Pattern, RationalSettings, RunoffMethod,
@@ -340,4 +341,44 @@ fn inflow_is_deterministic() {
     let a = design_inflow(&h1_catchment(), &storm, &method).unwrap();
     let b = design_inflow(&h1_catchment(), &storm, &method).unwrap();
     assert_eq!(a, b);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    // Goal: for any peak position and decay index, the Chicago hyetograph is non-negative, holds
+    // exactly H(D), and its heaviest interval is the one holding the peak or a neighbour (the
+    // intensity falls away from the peak; a neighbour can win when the peak sits at an interval
+    // edge, because the two sides decay at different rates for r ≠ 0.5).
+    // Tolerance 1e-9 relative on the total (round-off of a telescoping sum).
+    #[test]
+    fn chicago_storm_conserves_depth_and_peaks_at_r(r in 0.0f64..=1.0, n in 0.3f64..0.9) {
+        let depth = atlas(90.0, 0.45, 3.5, 200.0, DecayIndex::Single { n });
+        let curve = depth.resolve().unwrap();
+        let h = design_hyetograph(&depth, &Pattern::Chicago { peak_position: r }, 21600.0, None)
+            .unwrap();
+        let total = curve.depth_mm(21600.0).unwrap();
+        prop_assert!((h.total_mm() - total).abs() < 1e-9 * total);
+        prop_assert!(h.depth_mm().iter().all(|&d| d >= 0.0));
+        let d = h.depth_mm();
+        let k = (0..d.len()).max_by(|&a, &b| d[a].total_cmp(&d[b])).unwrap();
+        let peak_interval = ((r * d.len() as f64).floor() as usize).min(d.len() - 1);
+        prop_assert!(k.abs_diff(peak_interval) <= 1, "k {} peak interval {}", k, peak_interval);
+    }
+
+    // Goal: SCS-CN runoff never exceeds rain, losses are non-negative, and runoff grows with CN.
+    #[test]
+    fn scs_runoff_is_bounded_by_rain_and_grows_with_cn(
+        cn in 40.0f64..99.0, rain_mm in 0.0f64..400.0, dcn in 0.1f64..1.0
+    ) {
+        let rain = tailtwin::core::Hyetograph::new(0.0, 600.0, vec![rain_mm / 12.0; 12]).unwrap();
+        let run = |cn: f64| {
+            catchment_inflow(&h1_catchment(), &rain, &RunoffMethod::ScsCn(ScsCnSettings::new(cn)))
+                .unwrap()
+        };
+        let (a, b) = (run(cn), run(cn + dcn));
+        prop_assert!(a.runoff_depth_mm <= rain_mm + 1e-9);
+        prop_assert!(a.loss.depth_mm().iter().all(|&l| l >= 0.0));
+        prop_assert!(b.runoff_depth_mm >= a.runoff_depth_mm);
+    }
 }

@@ -190,14 +190,14 @@ fn scs_inflow(
     let ia = lambda * retention;
     // Δt ≤ 0.2 T_p with T_p = Δt/2 + lag  ⇔  Δt ≤ lag · 0.2/0.9.
     let subdivisions = match settings.subdivisions {
-        Some(0) => {
+        Some(k) if k == 0 || k > 10_000 => {
             return Err(HydrologyError::OutOfRange {
                 what: "subdivisions",
-                value: 0.0,
+                value: f64::from(k),
                 range: "[1, 10000]",
             });
         }
-        Some(k) => k.min(10_000) as usize,
+        Some(k) => k as usize,
         None => ((rain.interval_s() / (lag_s * 0.2 / 0.9)).ceil() as usize).clamp(1, 10_000),
     };
     let dt = rain.interval_s() / subdivisions as f64;

@@ -69,6 +69,8 @@
 //! - Point rain = catchment rain (no areal reduction); apply α(t, F) to the depth for large F.
 //! - SCS-CN + UH: event runoff of small-to-medium rural catchments (single UH, no baseflow, no
 //!   channel routing). Kirpich was fitted on small agricultural catchments (slopes 3–10 %).
+//!   The runoff equation is applied to the cumulative rain of the whole hyetograph as one event:
+//!   I_a and S do not recover in dry spells, so split long observed records into events.
 //! - Rational formula: hilly catchments below ~200 km² (< 50 km² "small"); a warning is raised
 //!   above 200 km². The θ–m default is regional and recalled: supply the local relation.
 //!

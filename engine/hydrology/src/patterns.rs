@@ -287,6 +287,19 @@ mod tests {
         }
     }
 
+    // Goal: a user mass curve given in percent is normalised and interpolated linearly. Hand:
+    // rows (0, 0), (0.5, 25), (0.75, 85), (1, 100) % of 40 mm over 4 h at 1 h: 5, 5, 24, 6 mm.
+    #[test]
+    fn cumulative_table_in_percent_is_normalised() {
+        let p = Pattern::CumulativeTable {
+            rows: vec![(0.0, 0.0), (0.5, 25.0), (0.75, 85.0), (1.0, 100.0)],
+        };
+        let h = design_hyetograph(&fixed(40.0, 4.0), &p, 4.0 * 3600.0, Some(3600.0)).unwrap();
+        for (d, e) in h.depth_mm().iter().zip([5.0, 5.0, 24.0, 6.0]) {
+            assert!((d - e).abs() < 1e-12, "{d} vs {e}");
+        }
+    }
+
     #[test]
     fn malformed_tables_and_settings_are_rejected() {
         let d = fixed(50.0, 1.0);

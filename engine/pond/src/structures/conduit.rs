@@ -284,6 +284,10 @@ impl Conduit {
         } else {
             (self.barrel_free_capacity, Regime::FreeSurface)
         };
+        if q_barrel <= 0.0 {
+            // Drowned outlet with the pond at or below the tailwater: no flow.
+            return Discharge::DRY;
+        }
         if q_barrel < q_inlet {
             Discharge { flow_m3s: q_barrel, regime: barrel_regime, control: Control::Conduit }
         } else {
@@ -320,5 +324,35 @@ impl super::Outlet for Conduit {
     }
     fn transition_stages(&self) -> Vec<Elevation> {
         self.transitions()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Goal: the critical-flow inlet solver finds the energy-maximising depth of a circle.
+    // Setup: D = 1 m circle, ζ_e = 0.5, H = 0.6 m, g = 9.81.
+    // Reference: independent 200-step bisection of y + 1.5 A/(2T) = H in Python with the circle
+    // closed forms: y = 0.38512180689661935, Q = 0.4674710493861089 m³/s.
+    // Tolerance: 1e-11 relative (both roots converge to ~1e-15 D; Q is stationary in y there).
+    #[test]
+    fn circular_inlet_critical_flow_matches_independent_root() {
+        let shape = ConduitShape::Circular { diameter_m: 1.0 };
+        let c = Conduit::new("c", shape, Elevation(0.0), Elevation(-1.0), 100.0, 0.013).unwrap();
+        let q = c.inlet_weir_flow(0.6);
+        assert!((q / 0.4674710493861089 - 1.0).abs() < 1e-11, "{q}");
+    }
+
+    // Goal: a drowned conduit passes nothing while the pond is at or below the tailwater.
+    #[test]
+    fn drowned_conduit_is_dry_below_tailwater() {
+        let shape = ConduitShape::Box { width_m: 1.0, height_m: 1.0 };
+        let c = Conduit::new("c", shape, Elevation(10.0), Elevation(9.0), 100.0, 0.013)
+            .unwrap()
+            .with_tailwater(Elevation(10.5))
+            .unwrap();
+        assert_eq!(c.discharge_at(10.4), Discharge::DRY);
+        assert!(c.discharge_at(10.6).flow_m3s > 0.0);
     }
 }

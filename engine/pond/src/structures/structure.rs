@@ -74,8 +74,12 @@ impl Outlet for Structure {
     fn discharge(&self, stage: Elevation, time_s: f64) -> Discharge {
         self.outlet().discharge(stage, time_s)
     }
+    /// The inner structure's transitions, sorted and without duplicates.
     fn transition_stages(&self) -> Vec<Elevation> {
-        self.outlet().transition_stages()
+        let mut t = self.outlet().transition_stages();
+        t.sort_by(|a, b| a.m().total_cmp(&b.m()));
+        t.dedup_by(|a, b| (a.m() - b.m()).abs() < 1e-9);
+        t
     }
     fn stage_limit(&self) -> Option<Elevation> {
         self.outlet().stage_limit()

@@ -5,7 +5,7 @@
 //! The covered trough is a box conduit of width `b` and depth `d` (normal to the bed), inlet
 //! invert at the mouth (`covers_up_to`), outlet invert at the trough's low end, length
 //! `(z_mouth − z_low) / sin θ`, bed slope `sin θ`. Its regimes are the conduit's
-//! (see [`Conduit`](super::Conduit)), reported in trough terms:
+//! (see [`Conduit`]), reported in trough terms:
 //!
 //! 1. weir flow into the mouth under the last cover — critical flow at the mouth, reported as
 //!    [`Regime::Weir`] (this regime continues while the pond rises over the last cover, until
