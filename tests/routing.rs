@@ -5,7 +5,8 @@
 use proptest::prelude::*;
 use tailtwin::pond::structures::{Orientation, Orifice, OrificeShape, SideRule, Weir};
 use tailtwin::pond::{
-    Beach, Dam, DamType, Outlet, Pond, RainArea, RoutingError, RoutingSettings, StageStorage, route,
+    Beach, Dam, DamType, Method, Outlet, Pond, RainArea, RoutingError, RoutingSettings,
+    StageStorage, route,
 };
 use tailtwin_core::{
     Control, Discharge, Elevation, EventKind, Hydrograph, Hyetograph, Regime, RoutedPond,
@@ -460,6 +461,57 @@ fn events_are_located_on_their_levels_in_order() {
             && ev[0].detail.contains("-> Orifice")
     );
     assert!(ev[1].detail.contains("SPILL") && ev[1].detail.contains("rising"));
+}
+
+// Goal: the storage-indication (modified Puls) option converges at second order, as the
+// trapezoidal rule it is. Setup: R2 (bottom at 0 m), Δt = 1600, 800, 400, 200 s over 8 h.
+// Reference: closed form. Tolerance: observed order within [1.9, 2.1] for each halving
+// (asymptotic 2; measured orders printed), mass balance ≤ 1e-9 relative.
+#[test]
+fn modified_puls_converges_at_second_order() {
+    let (area, cl, h0) = (1e5, 17.0, 2.0);
+    let pond = prism(area, 0.0, 10.0, h0);
+    let weir = PowerWeir { crest: 0.0, c: cl };
+    let end = 8.0 * 3600.0;
+    let errors: Vec<f64> = [1600.0, 800.0, 400.0, 200.0]
+        .iter()
+        .map(|&dt| {
+            let s = RoutingSettings {
+                method: Method::ModifiedPuls { step_s: dt },
+                ..settings(1e-6, end, 3600.0)
+            };
+            let r = route(&pond, &[&weir], &Hydrograph::zero(), &Hyetograph::dry(), &s).unwrap();
+            assert_mass_balance(&r);
+            (stage_at(&r, end) - weir_exact(h0, cl, area, end)).abs()
+        })
+        .collect();
+    let orders: Vec<f64> = errors.windows(2).map(|w| (w[0] / w[1]).log2()).collect();
+    eprintln!("modified Puls R2 errors {errors:?}, orders {orders:?}");
+    assert!(orders.iter().all(|p| (1.9..=2.1).contains(p)), "errors {errors:?}, orders {orders:?}");
+}
+
+// Goal: modified Puls at an HEC-HMS-like step reproduces R4. Setup: pond_basic, Δt = 60 s.
+// Reference: ODE peak depth 8.62517 m (verification.md R4). Tolerance: the 0.05 %;
+// the trapezoidal error at 60 s is O(Δt²·S''') — measured value printed.
+#[test]
+fn modified_puls_matches_pond_basic_at_one_minute() {
+    let (pond, orifice, weir, inflow) = pond_basic(60.0);
+    let outlets: [&dyn Outlet; 2] = [&orifice, &weir];
+    let s = RoutingSettings {
+        end_time_s: Some(86_400.0),
+        method: Method::ModifiedPuls { step_s: 60.0 },
+        ..RoutingSettings::default()
+    };
+    let r = route(&pond, &outlets, &inflow, &Hyetograph::dry(), &s).unwrap();
+    let peak_depth = r.peak_stage_m - 100.0;
+    eprintln!(
+        "R4 modified Puls 60 s: peak depth {peak_depth:.6} m at {:.5} h, final depth {:.6} m, {} steps",
+        r.time_of_peak_stage_s / 3600.0,
+        depth_at_end(&r),
+        r.diagnostics.steps
+    );
+    assert!((peak_depth - 8.62517).abs() <= 5e-4 * 8.62517, "peak depth {peak_depth}");
+    assert_mass_balance(&r);
 }
 
 // Goal: the beach crest and a maximum allowed level are events too, and freeboard and beach
