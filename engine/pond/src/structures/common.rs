@@ -94,7 +94,12 @@ impl Condition {
 /// Ties go to the upstream part (`a`), so control switches only when the downstream part is
 /// strictly smaller.
 #[inline]
-#[allow(dead_code)] // used by the series systems that follow
 pub(crate) fn series_min(a: Discharge, b: Discharge) -> Discharge {
     if b.flow_m3s < a.flow_m3s { b } else { a }
+}
+
+/// `x^1.5` for `x ≥ 0`, without `powf`.
+#[inline]
+pub(crate) fn pow1_5(x: f64) -> f64 {
+    x * x.sqrt()
 }

@@ -45,6 +45,9 @@ pub enum StructureError {
     /// A stage above a rating table's last row, with extrapolation off.
     #[error("{structure}: stage {stage} m is above the rating table's top {top} m")]
     StageAboveTable { structure: String, stage: f64, top: f64 },
+    /// An option that this kind of structure does not have.
+    #[error("{structure}: {option} does not apply to a {kind}")]
+    NotApplicable { structure: String, option: &'static str, kind: &'static str },
     /// A stage that is NaN or infinite.
     #[error("{structure}: stage {stage} is not finite")]
     NonFiniteStage { structure: String, stage: f64 },

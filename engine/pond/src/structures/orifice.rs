@@ -1,6 +1,6 @@
 //! Orifices in a vertical wall (side) or in a floor (bottom), circular or rectangular.
 
-use super::common::{Condition, StructureId};
+use super::common::{Condition, StructureId, pow1_5};
 use super::error::{StructureError, finite, in_range, positive};
 use super::quadrature;
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime};
@@ -172,7 +172,7 @@ impl Orifice {
             Orientation::Bottom => {
                 let hc = self.bottom_critical_head();
                 if h < hc {
-                    (self.cd * area * root2g * hc.sqrt() * (h / hc).powf(1.5), Regime::Weir)
+                    (self.cd * area * root2g * hc.sqrt() * pow1_5(h / hc), Regime::Weir)
                 } else {
                     (self.cd * area * root2g * h.sqrt(), Regime::Orifice)
                 }
@@ -180,14 +180,7 @@ impl Orifice {
             Orientation::Side(rule) => {
                 let d = self.shape.height();
                 let regime = if h < d { Regime::Weir } else { Regime::Orifice };
-                let q = match rule {
-                    SideRule::Swmm if h < d => {
-                        self.cd * area * root2g * (0.5 * d).sqrt() * (h / d).powf(1.5)
-                    }
-                    SideRule::Swmm => self.cd * area * root2g * (h - 0.5 * d).sqrt(),
-                    SideRule::Exact => self.cd * root2g * torricelli_integral(self.shape, h),
-                };
-                (q, regime)
+                (self.cd * root2g * side_opening_integral(self.shape, rule, h), regime)
             }
         };
         Discharge { flow_m3s: q, regime, control: Control::Inlet }
@@ -203,13 +196,26 @@ impl Orifice {
     }
 }
 
+/// The flow of a side opening divided by `C_d √(2g)` at pond depth `h` > 0 above its invert,
+/// under `rule` (for SWMM's rule, the equivalent of its weir/orifice pair).
+pub(crate) fn side_opening_integral(shape: OrificeShape, rule: SideRule, h: f64) -> f64 {
+    match rule {
+        SideRule::Exact => torricelli_integral(shape, h),
+        SideRule::Swmm => {
+            let d = shape.height();
+            let a = shape.area();
+            if h < d { a * (0.5 * d).sqrt() * pow1_5(h / d) } else { a * (h - 0.5 * d).sqrt() }
+        }
+    }
+}
+
 /// `∫ w(ζ) √(h − ζ) dζ` over the wetted part of a side opening, `ζ` measured up from its
 /// invert, `h` the pond depth above the invert (> 0). Multiply by `C_d √(2g)` for the flow.
 pub(crate) fn torricelli_integral(shape: OrificeShape, h: f64) -> f64 {
     match shape {
         OrificeShape::Rectangular { width_m, height_m } => {
             let top = (h - height_m).max(0.0);
-            2.0 / 3.0 * width_m * (h.powf(1.5) - top.powf(1.5))
+            2.0 / 3.0 * width_m * (pow1_5(h) - pow1_5(top))
         }
         OrificeShape::Circular { diameter_m } => {
             let r = 0.5 * diameter_m;

@@ -1,7 +1,7 @@
 //! Weirs: SWMM transverse, sharp-crested (Rehbock), broad-crested, practical (WES) and V-notch,
 //! with optional approach-velocity head, Villemonte submergence and SWMM's surcharge rule.
 
-use super::common::{Condition, StructureId};
+use super::common::{Condition, StructureId, pow1_5};
 use super::error::{StructureError, finite, in_range, positive};
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime};
 
@@ -142,10 +142,10 @@ impl Weir {
     pub fn with_opening_height(mut self, height_m: f64) -> Result<Self, StructureError> {
         positive(self.id.as_str(), "opening_height", height_m)?;
         if let WeirForm::VNotch { .. } = self.form {
-            return Err(StructureError::NotFinite {
+            return Err(StructureError::NotApplicable {
                 structure: self.id.to_string(),
-                parameter: "opening_height (not defined for a V-notch)",
-                value: height_m,
+                option: "opening_height",
+                kind: "V-notch weir",
             });
         }
         self.opening_height = Some(height_m);
@@ -212,20 +212,20 @@ impl Weir {
             WeirForm::Swmm { coefficient, length_m, end_contractions } => {
                 let n = f64::from(end_contractions);
                 let h = if n > 0.0 { h.min(6.0 * length_m / n) } else { h };
-                coefficient * (length_m - 0.1 * n * h).max(0.0) * h.powf(1.5)
+                coefficient * (length_m - 0.1 * n * h).max(0.0) * pow1_5(h)
             }
             WeirForm::SharpCrested { length_m, weir_height_m } => {
                 let ce = 0.602 + 0.083 * h / weir_height_m;
-                2.0 / 3.0 * ce * root2g * length_m * h.powf(1.5)
+                2.0 / 3.0 * ce * root2g * length_m * pow1_5(h)
             }
-            WeirForm::BroadCrested { length_m, m } => m * length_m * root2g * h.powf(1.5),
+            WeirForm::BroadCrested { length_m, m } => m * length_m * root2g * pow1_5(h),
             WeirForm::Practical { bays, bay_width_m, m, contraction } => {
                 let n = f64::from(bays);
                 let eps = practical_contraction(contraction, n, bay_width_m, h);
-                eps * m * n * bay_width_m * root2g * h.powf(1.5)
+                eps * m * n * bay_width_m * root2g * pow1_5(h)
             }
             WeirForm::VNotch { angle_rad, ce } => {
-                8.0 / 15.0 * ce * root2g * (0.5 * angle_rad).tan() * h.powf(2.5)
+                8.0 / 15.0 * ce * root2g * (0.5 * angle_rad).tan() * h * pow1_5(h)
             }
         }
     }
