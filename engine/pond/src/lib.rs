@@ -118,7 +118,7 @@
 //!   Numer. Anal.* 17, 238–246.
 //! - GB 50863-2013 §4.2 (freeboard and beach length), GB 39496-2020 §6.4 (flood routing).
 //!
-//! # Verification (tests/routing.rs unless noted)
+//! # Verification (tests/routing/ unless noted: `closed_form`, `pond_basic`, `conservation`)
 //!
 //! - R1 `orifice_drawdown_matches_torricelli_closed_form`: stage within 1e-8 m of the closed
 //!   form, emptying time 15 050.79 s within 0.01 s (scenarios/verification/r1_orifice_drawdown).
