@@ -9,11 +9,14 @@ mod system;
 
 use crate::pond::Pond;
 use crate::structures::Outlet;
+use serde::{Deserialize, Serialize};
 use tailtwin_core::{Hydrograph, Hyetograph, RoutedPond};
 use thiserror::Error;
 
-/// Time-integration method.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Time-integration method. In TOML: `method = "dormand_prince"` or
+/// `method = { modified_puls = { step_s = 60.0 } }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Dormand–Prince 5(4) with error control (or a fixed step, see
     /// [`RoutingSettings::fixed_step_s`]). The default.
@@ -27,8 +30,10 @@ pub enum Method {
     ModifiedPuls { step_s: f64 },
 }
 
-/// Numerical settings of [`route`]. `Default` gives the documented defaults.
-#[derive(Debug, Clone, PartialEq)]
+/// Numerical settings of [`route`]. `Default` gives the documented defaults; (de)serialised
+/// with the same field names, missing fields taking their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RoutingSettings {
     /// Relative tolerance on the storage per step (default 1e-6: peak stages to ~1 mm on any
     /// real pond, see `routing_error_falls_with_tolerance`).
@@ -158,4 +163,21 @@ fn check_settings(
         }
     };
     Ok(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Goal: settings read from a scenario's TOML take defaults for missing keys and reject
+    // unknown ones (a typo must not silently fall back to a default).
+    #[test]
+    fn settings_deserialise_with_defaults_and_reject_unknown_keys() {
+        let s: RoutingSettings =
+            toml::from_str("rtol = 1e-8\nmethod = { modified_puls = { step_s = 60.0 } }").unwrap();
+        assert_eq!(s.rtol, 1e-8);
+        assert_eq!(s.method, Method::ModifiedPuls { step_s: 60.0 });
+        assert_eq!(s.report_interval_s, RoutingSettings::default().report_interval_s);
+        assert!(toml::from_str::<RoutingSettings>("rtoll = 1e-8").is_err());
+    }
 }
