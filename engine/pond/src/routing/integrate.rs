@@ -250,6 +250,7 @@ pub(crate) fn integrate(
     let mut above: Vec<bool> = levels.iter().map(|l| l.above(s0)).collect();
 
     let mut volumes = vec![Sum::default(); n];
+    let mut step_vol = vec![0.0; n];
     let mut segments: Vec<Dense> = Vec::with_capacity(256);
     let mut events_out: Vec<Event> = Vec::new();
     let n_flows = outlets.len() + 1;
@@ -359,7 +360,9 @@ pub(crate) fn integrate(
         }
 
         // Accumulate the volumes with the same weights as the storage update.
-        let mut step_vol: Vec<f64> = (0..n).map(|j| st.term_volume(j, step_h)).collect();
+        for (j, v) in step_vol.iter_mut().enumerate() {
+            *v = st.term_volume(j, step_h);
+        }
         let lands_empty = crossed.is_some_and(|j| levels[j].kind == LevelKind::Empty);
         if y1 < 0.0 || lands_empty {
             // Empty pond: the outflows deliver exactly what was there (the residual is within
@@ -374,6 +377,7 @@ pub(crate) fn integrate(
             } else {
                 y1 = y1.max(0.0);
             }
+            dense = st.dense(t, step_h, s, y1);
         }
         for (acc, v) in volumes.iter_mut().zip(&step_vol) {
             acc.add(*v);
