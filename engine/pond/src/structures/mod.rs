@@ -75,8 +75,9 @@
 //! `sealed_up_to` are plugged; a window tower's crown is a ring weir
 //! `Q = m_c π D_out √(2g) (z − z_crown)^1.5` (`m_c = 0.40`). The shaft is a vertical pipe
 //! running full from the pond level to its base,
-//! `Q_s = A_s √(2g (z − z_b)/(1 + ζ_s + λ_s L_w/D_s))`, and its friction and bend are added to the outlet conduit's losses (referred to the conduit
-//! velocity head). See [`tower`] and [`trough`] for the detailed assumptions.
+//! `Q_s = A_s √(2g (z − z_b)/(1 + ζ_s + λ_s L_w/D_s))`, and its friction and bend are added to
+//! the outlet conduit's losses (referred to the conduit velocity head). See [`tower`] and
+//! [`trough`] for the detailed assumptions.
 //!
 //! **Spillway**: crest weir (practical by default) capped by an optional chute capacity.
 //! **Rating table**: linear interpolation, zero below the first stage, an error above the last
@@ -91,8 +92,10 @@
 //! Every law above is continuous and non-decreasing in stage, and every composition (`min` in
 //! series, `max` of barrel capacities, sums of openings, weir/orifice pairs matched at their
 //! switch) keeps both properties — no blending bands are needed. Two documented exceptions, both
-//! inherited from SWMM and both opt-in: a surcharged SWMM weir whose tailwater is above the
-//! opening's mid-height jumps at the opening top; and SWMM itself zeroes flow below a
+//! inherited from SWMM and both opt-in (a tailwater on a SWMM-rule structure): a surcharged SWMM
+//! weir whose tailwater is above the opening's mid-height jumps at the opening top, and a
+//! SWMM-rule side orifice whose tailwater is above its invert jumps at its crown (use
+//! [`SideRule::Exact`] for a continuous drowned orifice). SWMM itself also zeroes flow below a
 //! 1e-4 ft head (not reproduced here: the difference is < 3e-6 m³/s for these sizes). Where the
 //! pond meets a tailwater, Villemonte's factor makes `Q ∝ (z − z_t)^0.385`: continuous, with an
 //! infinite slope at that point. Stage `NaN` gives flow `NaN` from `discharge` and a
@@ -100,11 +103,12 @@
 //!
 //! # Validity and assumptions
 //!
-//! Free outfall unless a tailwater is given; no reverse flow into the pond; steady laws (the
-//! router supplies the time dependence); approach velocity neglected unless an approach channel
-//! is given; conduit slopes positive (Manning barrel capacity); the free-surface barrel regime
-//! assumes the outlet is not drowned; the horseshoe is the standard USBR section
-//! (A = 0.8293 D², P = 3.2670 D), stretched below the springline when height ≠ width.
+//! Free outfall unless a tailwater is given (weirs, orifices, conduits); no reverse flow into
+//! the pond; steady laws (the router supplies the time dependence); approach velocity neglected
+//! unless an approach channel is given; conduit slopes positive (Manning barrel capacity); the
+//! free-surface barrel regime assumes the outlet is not drowned; the horseshoe is the standard
+//! USBR section (A = 0.8293 D², P = 3.2670 D), stretched below the springline when
+//! height ≠ width.
 //!
 //! # References
 //!
@@ -124,6 +128,7 @@
 //! - hand-computed values per regime: `weir_forms_match_hand_computed_values`,
 //!   `weir_approach_velocity_head_matches_fixed_point`, `orifice_laws_match_hand_computed_values`,
 //!   `submerged_circular_orifice_tends_to_centroid_head_law`,
+//!   `drowned_side_orifice_splits_head_at_the_tailwater`,
 //!   `conduit_regimes_match_hand_computed_values`,
 //!   `long_tunnel_is_barrel_controlled_under_pressure`,
 //!   `window_tower_inlet_matches_hand_computed_values`,

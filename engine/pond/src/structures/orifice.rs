@@ -3,6 +3,7 @@
 use super::common::{Condition, StructureId, pow1_5};
 use super::error::{StructureError, finite, in_range, positive};
 use super::quadrature;
+use super::weir::villemonte;
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime};
 
 /// Opening shape.
@@ -84,11 +85,15 @@ pub struct Orifice {
     invert: f64,
     cd: f64,
     bottom_weir_coefficient: f64,
+    tailwater: Option<f64>,
     g: f64,
     condition: Condition,
 }
 
 impl Orifice {
+    /// Sharp-edged orifice discharge coefficient used by default in scenarios.
+    pub const DEFAULT_CD: f64 = 0.61;
+
     /// Validate and build. `cd` is the discharge coefficient (≈ 0.61 sharp-edged, 0.6 SWMM's
     /// common default).
     pub fn new(
@@ -118,6 +123,7 @@ impl Orifice {
             invert: invert.m(),
             cd,
             bottom_weir_coefficient: SWMM_BOTTOM_WEIR_COEFFICIENT,
+            tailwater: None,
             g: G,
             condition: Condition::Intact,
         })
@@ -133,6 +139,19 @@ impl Orifice {
     pub fn with_bottom_weir_coefficient(mut self, cw: f64) -> Result<Self, StructureError> {
         self.bottom_weir_coefficient =
             in_range(self.id.as_str(), "bottom_weir_coefficient", cw, 0.05, 1.0)?;
+        Ok(self)
+    }
+
+    /// A fixed tailwater level downstream of the opening (free outfall when absent). No flow
+    /// while the pond is at or below it. Exact rule: the part of a side opening below the
+    /// tailwater passes `w √(2g (z − z_t))`, the part above it `w √(2g (z − ζ))` — continuous
+    /// in every regime, and `C_d A √(2g (z − z_t))` once the tailwater covers the opening. SWMM
+    /// rule (as `link.c`): partly submerged → Villemonte `(1 − r^1.5)^0.385`,
+    /// `r = (z_t − z_inv)/(z − z_inv)`; submerged → head `z − max(z_c, z_t)` — so, as in SWMM,
+    /// the flow jumps at the crown whenever the tailwater is above the invert (Villemonte acts
+    /// below the crown only). Bottom: head `z − max(z_inv, z_t)` (continuous).
+    pub fn with_tailwater(mut self, tailwater: Elevation) -> Result<Self, StructureError> {
+        self.tailwater = Some(finite(self.id.as_str(), "tailwater", tailwater.m())?);
         Ok(self)
     }
 
@@ -163,24 +182,35 @@ impl Orifice {
         if h.is_nan() {
             return Discharge { flow_m3s: f64::NAN, ..Discharge::DRY };
         }
-        if h <= 0.0 {
+        if h <= 0.0 || self.tailwater.is_some_and(|t| z <= t) {
             return Discharge::DRY;
         }
+        // Tailwater height above the invert (0 for a free outfall).
+        let t = self.tailwater.map_or(0.0, |t| (t - self.invert).max(0.0));
         let root2g = (2.0 * self.g).sqrt();
         let area = self.shape.area();
         let (q, regime) = match self.orientation {
             Orientation::Bottom => {
                 let hc = self.bottom_critical_head();
-                if h < hc {
-                    (self.cd * area * root2g * hc.sqrt() * pow1_5(h / hc), Regime::Weir)
+                let head = h - t;
+                if head < hc {
+                    (self.cd * area * root2g * hc.sqrt() * pow1_5(head / hc), Regime::Weir)
                 } else {
-                    (self.cd * area * root2g * h.sqrt(), Regime::Orifice)
+                    (self.cd * area * root2g * head.sqrt(), Regime::Orifice)
                 }
             }
             Orientation::Side(rule) => {
                 let d = self.shape.height();
                 let regime = if h < d { Regime::Weir } else { Regime::Orifice };
-                (self.cd * root2g * side_opening_integral(self.shape, rule, h), regime)
+                let integral = match rule {
+                    SideRule::Exact => drowned_torricelli_integral(self.shape, h, t),
+                    SideRule::Swmm if t <= 0.0 => side_opening_integral(self.shape, rule, h),
+                    SideRule::Swmm if h < d => {
+                        side_opening_integral(self.shape, rule, h) * villemonte(t / h, 1.5)
+                    }
+                    SideRule::Swmm => area * (h - t.max(0.5 * d)).sqrt(),
+                };
+                (self.cd * root2g * integral, regime)
             }
         };
         Discharge { flow_m3s: q, regime, control: Control::Inlet }
@@ -217,23 +247,52 @@ pub(crate) fn torricelli_integral(shape: OrificeShape, h: f64) -> f64 {
             let top = (h - height_m).max(0.0);
             2.0 / 3.0 * width_m * (pow1_5(h) - pow1_5(top))
         }
+        OrificeShape::Circular { diameter_m } => circle_free_integral(0.5 * diameter_m, h, 0.0),
+    }
+}
+
+/// `∫ w(ζ) √(h − ζ) dζ` over the wetted part of a circle of radius `r` above `ζ = r − r cos φ_lo`
+/// (`φ = 0` at the invert, `w = 2 r sin φ`, `dζ = r sin φ dφ`).
+fn circle_free_integral(r: f64, h: f64, phi_lo: f64) -> f64 {
+    let s = h - r; // pond level above the centre
+    let integrand = |phi: f64| {
+        let sin = phi.sin();
+        2.0 * r * r * sin * sin * (s + r * phi.cos()).max(0.0).sqrt()
+    };
+    if s >= r {
+        // Submerged: smooth up to π (at s = r the root is √(2r)|cos(φ/2)|).
+        quadrature::integrate(phi_lo, std::f64::consts::PI, integrand)
+    } else {
+        // Partly wetted up to φ_max; the root behaves as √(φ_max − φ) there, so φ = φ_max − u²
+        // makes the integrand smooth in u.
+        let phi_max = (-s / r).clamp(-1.0, 1.0).acos();
+        if phi_max <= phi_lo {
+            return 0.0;
+        }
+        quadrature::integrate(0.0, (phi_max - phi_lo).sqrt(), |u| {
+            2.0 * u * integrand(phi_max - u * u)
+        })
+    }
+}
+
+/// `∫ w(ζ) √(h − max(ζ, t)) dζ` over the wetted part of a side opening whose lower `t` metres
+/// are drowned by a tailwater `t` above the invert (`0 ≤ t < h`; `t` may exceed `D`): the
+/// drowned part sees the head `h − t`, the part above it the local depth `h − ζ`.
+pub(crate) fn drowned_torricelli_integral(shape: OrificeShape, h: f64, t: f64) -> f64 {
+    if t <= 0.0 {
+        return torricelli_integral(shape, h);
+    }
+    let drowned_height = t.min(shape.height());
+    match shape {
+        OrificeShape::Rectangular { width_m, height_m } => {
+            let free = pow1_5(h - drowned_height) - pow1_5((h - height_m).max(0.0));
+            width_m * drowned_height * (h - t).sqrt() + 2.0 / 3.0 * width_m * free.max(0.0)
+        }
         OrificeShape::Circular { diameter_m } => {
             let r = 0.5 * diameter_m;
-            // ζ = r − r cos φ (φ = 0 at the invert), w = 2 r sin φ, dζ = r sin φ dφ.
-            let s = h - r; // pond level above the centre
-            let integrand = |phi: f64| {
-                let sin = phi.sin();
-                2.0 * r * r * sin * sin * (s + r * phi.cos()).max(0.0).sqrt()
-            };
-            if s >= r {
-                // Submerged: smooth on [0, π] (at s = r the root is √(2r)|cos(φ/2)|).
-                quadrature::integrate(0.0, std::f64::consts::PI, integrand)
-            } else {
-                // Partly wetted up to φ_max; the root behaves as √(φ_max − φ) there, so
-                // φ = φ_max − u² makes the integrand smooth in u.
-                let phi_max = (-s / r).clamp(-1.0, 1.0).acos();
-                quadrature::integrate(0.0, phi_max.sqrt(), |u| 2.0 * u * integrand(phi_max - u * u))
-            }
+            let phi_t = (1.0 - drowned_height / r).clamp(-1.0, 1.0).acos();
+            let drowned_area = r * r * (phi_t - phi_t.sin() * phi_t.cos());
+            drowned_area * (h - t).sqrt() + circle_free_integral(r, h, phi_t)
         }
     }
 }

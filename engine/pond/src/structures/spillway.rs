@@ -27,7 +27,7 @@ impl Spillway {
         let form = WeirForm::Practical {
             bays,
             bay_width_m,
-            m: 0.48,
+            m: Weir::PRACTICAL_M,
             contraction: Contraction::Coefficients { pier: 0.45, abutment: 0.7 },
         };
         Ok(Spillway::new(Weir::new(id, crest, form)?))

@@ -70,6 +70,13 @@ pub struct Weir {
 }
 
 impl Weir {
+    /// Ideal broad-crested coefficient `(2/3)^1.5/√2 ≈ 0.385` (critical depth on the crest).
+    pub const BROAD_CRESTED_M: f64 = 0.385;
+    /// Practical (WES) weir coefficient used by default.
+    pub const PRACTICAL_M: f64 = 0.48;
+    /// V-notch effective coefficient for θ = 90° (Kindsvater–Shen).
+    pub const VNOTCH_CE: f64 = 0.58;
+
     /// A free weir with crest elevation `crest` and discharge law `form` (g = [`G`]).
     pub fn new(
         id: impl Into<StructureId>,
