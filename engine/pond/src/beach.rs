@@ -9,11 +9,14 @@
 //! A level at or above the beach crest floods the beach: length 0 and (upstream dams) negative
 //! freeboard.
 
+use serde::{Deserialize, Serialize};
 use tailtwin_core::Elevation;
 use thiserror::Error;
 
-/// How the dam was raised; decides what freeboard is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How the dam was raised; decides what freeboard is measured from. Serialised in snake case
+/// (`"upstream"`, `"downstream"`, `"centerline"`, `"water_retaining"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DamType {
     /// Upstream method (上游式): freeboard from the beach crest.
     Upstream,

@@ -3,6 +3,7 @@
 
 use crate::beach::{Beach, DamType};
 use crate::storage::StageStorage;
+use serde::{Deserialize, Serialize};
 use tailtwin_core::Elevation;
 use thiserror::Error;
 
@@ -59,7 +60,9 @@ impl Dam {
 }
 
 /// The surface that rain falls on directly (runoff coefficient 1, standards.md §4).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Serialised as `{ water_surface = { extra_m2 = … } }` or `{ fixed = { area_m2 = … } }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RainArea {
     /// The water surface at the current stage, plus a fixed extra area (the dry beach and any
     /// catchment part draining straight into the pond), m².

@@ -59,6 +59,14 @@ impl Dense {
         Self { t0, h, r: [y0, ydiff, bspl, r4, r5] }
     }
 
+    /// Cubic Hermite interpolant through `(y0, f0)` and `(y1, f1)`: the same form with the
+    /// fifth coefficient zero (used for the storage-indication method).
+    pub fn hermite(t0: f64, h: f64, y0: f64, y1: f64, f0: f64, f1: f64) -> Self {
+        let ydiff = y1 - y0;
+        let bspl = h * f0 - ydiff;
+        Self { t0, h, r: [y0, ydiff, bspl, ydiff - h * f1 - bspl, 0.0] }
+    }
+
     /// Storage at fraction `theta` of the step.
     #[inline]
     pub fn value(&self, theta: f64) -> f64 {

@@ -4,7 +4,7 @@
 use super::dopri::{A, B, C, Controller, Dense, E};
 use super::events::{self, Level, LevelKind};
 use super::system::{Piece, System, pieces};
-use super::{RoutingError, RoutingSettings};
+use super::{Method, RoutingError, RoutingSettings};
 use crate::pond::Pond;
 use crate::structures::Outlet;
 use tailtwin_core::{Event, Hydrograph, Hyetograph};
@@ -60,6 +60,10 @@ struct Trial {
     err: f64,
 }
 
+/// Trapezoidal weights of the storage-indication method on the same 7-row layout (rows 0 and 6
+/// are the states at the start and end of the step).
+const PULS_WEIGHTS: [f64; 7] = [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5];
+
 struct Stepper<'a> {
     sys: System<'a>,
     n: usize,
@@ -68,10 +72,16 @@ struct Stepper<'a> {
     terms: Vec<f64>,
     rtol: f64,
     atol: f64,
+    /// Quadrature weights of the storage update (and of every volume term).
+    weights: [f64; 7],
+    puls: bool,
 }
 
 impl Stepper<'_> {
     fn trial(&mut self, t: f64, s: f64, h: f64, piece: &Piece) -> Result<Trial, RoutingError> {
+        if self.puls {
+            return self.puls_trial(t, s, h, piece);
+        }
         let n = self.n;
         for i in 1..7 {
             let acc: f64 = A[i][..i].iter().zip(&self.k[..i]).map(|(a, k)| a * k).sum();
@@ -86,10 +96,85 @@ impl Stepper<'_> {
         Ok(Trial { y1, err })
     }
 
-    /// Volume of term `j` over a step of length `h` with the fifth-order weights.
+    /// Storage-indication (modified Puls) step: the trapezoidal rule
+    /// `S₁ = S₀ + h/2 (f(t₀, S₀) + f(t₁, S₁))`, solved for `S₁` by a bracketed Illinois
+    /// iteration on the exact outlets (no storage–outflow table), to round-off.
+    fn puls_trial(&mut self, t: f64, s: f64, h: f64, piece: &Piece) -> Result<Trial, RoutingError> {
+        let t1 = t + h;
+        let rhs = s + 0.5 * h * self.k[0];
+        // G(x) = x − h/2 f(t₁, x) − rhs rises with x (outflow rises with storage).
+        let g = |st: &mut Self, x: f64| -> Result<f64, RoutingError> {
+            let n = st.n;
+            let row = &mut st.terms[6 * n..7 * n];
+            st.k[6] = st.sys.eval(t1, x, piece.inflow(t1), piece.rain, row)?;
+            Ok(x - 0.5 * h * st.k[6] - rhs)
+        };
+        let x0 = s + h * self.k[0];
+        let g0 = g(self, x0)?;
+        let mut delta = (h * self.k[0]).abs().max(1e-6 * s.abs()).max(self.atol).max(1e-9);
+        let (mut a, mut ga, mut b, mut gb) = (x0, g0, x0, g0);
+        for _ in 0..200 {
+            if (ga <= 0.0) != (gb <= 0.0) || ga == 0.0 || gb == 0.0 {
+                break;
+            }
+            if g0 > 0.0 {
+                a = x0 - delta;
+                ga = g(self, a)?;
+            } else {
+                b = x0 + delta;
+                gb = g(self, b)?;
+            }
+            delta *= 2.0;
+        }
+        // Illinois on [a, b] (G(a) ≤ 0 ≤ G(b)).
+        let mut side = 0i8;
+        for _ in 0..200 {
+            if ga == 0.0
+                || gb == 0.0
+                || (b - a).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs()).max(1.0)
+            {
+                break;
+            }
+            let c = (a * gb - b * ga) / (gb - ga);
+            let c = if c > a.min(b) && c < a.max(b) { c } else { 0.5 * (a + b) };
+            let gc = g(self, c)?;
+            if gc <= 0.0 {
+                a = c;
+                ga = gc;
+                if side == 1 {
+                    gb *= 0.5;
+                }
+                side = 1;
+            } else {
+                b = c;
+                gb = gc;
+                if side == -1 {
+                    ga *= 0.5;
+                }
+                side = -1;
+            }
+        }
+        let root = if ga.abs() <= gb.abs() { a } else { b };
+        g(self, root)?;
+        // The storage update with the same weights as the volume terms: exact balance.
+        let y1 = s + 0.5 * h * (self.k[0] + self.k[6]);
+        Ok(Trial { y1, err: 0.0 })
+    }
+
+    /// Dense output of the step just taken (DOPRI5's extension, or the cubic Hermite through the
+    /// end slopes for the storage-indication method).
+    fn dense(&self, t: f64, h: f64, s: f64, y1: f64) -> Dense {
+        if self.puls {
+            Dense::hermite(t, h, s, y1, self.k[0], self.k[6])
+        } else {
+            Dense::new(t, h, s, y1, &self.k)
+        }
+    }
+
+    /// Volume of term `j` over a step of length `h` with the storage-update weights.
     #[inline]
     fn term_volume(&self, j: usize, h: f64) -> f64 {
-        h * (0..6).map(|i| B[i] * self.terms[i * self.n + j]).sum::<f64>()
+        h * (0..7).map(|i| self.weights[i] * self.terms[i * self.n + j]).sum::<f64>()
     }
 
     /// Starts a step at `(t, s)`: evaluates stage 1.
@@ -143,6 +228,10 @@ pub(crate) fn integrate(
 ) -> Result<Run, RoutingError> {
     let sys = System::new(pond, outlets);
     let n = sys.n_terms();
+    let puls = match settings.method {
+        Method::DormandPrince => None,
+        Method::ModifiedPuls { step_s } => Some(step_s),
+    };
     let mut st = Stepper {
         sys,
         n,
@@ -150,13 +239,18 @@ pub(crate) fn integrate(
         terms: vec![0.0; 7 * n],
         rtol: settings.rtol,
         atol: settings.atol_m3,
+        weights: if puls.is_some() { PULS_WEIGHTS } else { B },
+        puls: puls.is_some(),
     };
+    // A fixed step: the storage-indication step, or the Dormand–Prince fixed step.
+    let fixed_step = puls.or(settings.fixed_step_s);
     let pieces = pieces(inflow, rain, end);
     let levels: Vec<Level> = events::levels(pond, outlets);
     let s0 = pond.storage().volume_m3(pond.start_level().0);
     let mut above: Vec<bool> = levels.iter().map(|l| l.above(s0)).collect();
 
     let mut volumes = vec![Sum::default(); n];
+    let mut step_vol = vec![0.0; n];
     let mut segments: Vec<Dense> = Vec::with_capacity(256);
     let mut events_out: Vec<Event> = Vec::new();
     let n_flows = outlets.len() + 1;
@@ -182,8 +276,8 @@ pub(crate) fn integrate(
     };
     record_flows(&st, 0, None);
 
-    let h_max = settings.max_step_s;
-    let mut h = match (settings.fixed_step_s, settings.initial_step_s) {
+    let h_max = if puls.is_some() { f64::INFINITY } else { settings.max_step_s };
+    let mut h = match (fixed_step, settings.initial_step_s) {
         (Some(h), _) => h,
         (None, Some(h)) => h.min(h_max),
         (None, None) => initial_step(&mut st, t, s, &pieces[0], h_max)?,
@@ -197,7 +291,7 @@ pub(crate) fn integrate(
         }
         // Land exactly on the piece end when the step would reach (or nearly reach) it.
         let remaining = piece.t_b - t;
-        let mut h_try = match settings.fixed_step_s {
+        let mut h_try = match fixed_step {
             Some(hf) => hf.min(h_max),
             None => h.min(h_max),
         };
@@ -209,7 +303,7 @@ pub(crate) fn integrate(
             return Err(RoutingError::StepTooSmall { time_s: t, step_s: h_try });
         }
         let trial = st.trial(t, s, h_try, &piece)?;
-        let adaptive = settings.fixed_step_s.is_none();
+        let adaptive = fixed_step.is_none();
         // A NaN error estimate is a rejection too.
         if adaptive && (trial.err.is_nan() || trial.err > 1.0) {
             rejected += 1;
@@ -221,7 +315,7 @@ pub(crate) fn integrate(
         // Event location on the dense output; redo the step to end on the earliest crossing.
         let mut step_h = h_try;
         let mut y1 = trial.y1;
-        let mut dense = Dense::new(t, step_h, s, y1, &st.k);
+        let mut dense = st.dense(t, step_h, s, y1);
         let mut crossed: Option<usize> = None;
         // Each pass either lands the step or flips one side flag to agree with the dense
         // output; the bound only guards against a pathological ping-pong at a level.
@@ -259,14 +353,16 @@ pub(crate) fn integrate(
                     y1 = st.trial(t, s, step_h, &piece)?.y1;
                 }
             }
-            dense = Dense::new(t, step_h, s, y1, &st.k);
+            dense = st.dense(t, step_h, s, y1);
             above[j] = !above[j];
             crossed = Some(j);
             break;
         }
 
         // Accumulate the volumes with the same weights as the storage update.
-        let mut step_vol: Vec<f64> = (0..n).map(|j| st.term_volume(j, step_h)).collect();
+        for (j, v) in step_vol.iter_mut().enumerate() {
+            *v = st.term_volume(j, step_h);
+        }
         let lands_empty = crossed.is_some_and(|j| levels[j].kind == LevelKind::Empty);
         if y1 < 0.0 || lands_empty {
             // Empty pond: the outflows deliver exactly what was there (the residual is within
@@ -281,6 +377,7 @@ pub(crate) fn integrate(
             } else {
                 y1 = y1.max(0.0);
             }
+            dense = st.dense(t, step_h, s, y1);
         }
         for (acc, v) in volumes.iter_mut().zip(&step_vol) {
             acc.add(*v);

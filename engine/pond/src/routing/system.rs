@@ -127,21 +127,30 @@ impl<'a> System<'a> {
         Ok(supply - out)
     }
 
-    /// Per-outlet discharge (with regime and control) at storage `s`, time `t`, for output.
-    pub fn discharges(&self, s: f64, t: f64, inflow: f64, rain: f64) -> (Vec<Discharge>, f64, f64) {
+    /// Per-outlet discharge (with regime and control) at storage `s`, time `t`, for output,
+    /// written into `out`; returns (overtopping, rain) flows, m³/s. Same empty-pond limiter as
+    /// [`System::eval`].
+    pub fn discharges(
+        &self,
+        s: f64,
+        t: f64,
+        inflow: f64,
+        rain: f64,
+        out: &mut Vec<Discharge>,
+    ) -> (f64, f64) {
         let (z, area) = self.pond.storage().stage_and_area(s);
         let supply = inflow + rain * self.pond.rain_area_m2(area);
-        let mut d: Vec<Discharge> =
-            self.outlets.iter().map(|o| o.discharge(Elevation(z), t)).collect();
+        out.clear();
+        out.extend(self.outlets.iter().map(|o| o.discharge(Elevation(z), t)));
         let mut over = self.pond.overtopping_m3s(z);
-        let out: f64 = d.iter().map(|x| x.flow_m3s).sum::<f64>() + over;
-        if s <= 0.0 && out > supply {
-            let scale = supply / out;
-            for x in &mut d {
+        let total: f64 = out.iter().map(|x| x.flow_m3s).sum::<f64>() + over;
+        if s <= 0.0 && total > supply {
+            let scale = supply / total;
+            for x in out.iter_mut() {
                 x.flow_m3s *= scale;
             }
             over *= scale;
         }
-        (d, over, supply - inflow)
+        (over, supply - inflow)
     }
 }
