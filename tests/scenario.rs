@@ -196,6 +196,15 @@ fn malformed_scenarios_name_the_key_path() {
             "pond.stage_storage.elevation_m[0]",
         ),
         (
+            "a coefficient the structure itself rejects (broad-crested m above 0.6)",
+            format!(
+                "{}\n[[structure]]\nid = \"notch\"\nkind = \"weir\"\ncrest_m = 370.0\n\
+                 width_m = 2.0\ndischarge_coefficient = 0.8\n",
+                demo_text()
+            ),
+            "structure[3]",
+        ),
+        (
             "unknown runoff method",
             mutate("method = \"scs_cn\"", "method = \"horton\""),
             "catchment.runoff.method",

@@ -4,19 +4,9 @@
 use crate::PipelineError;
 use tailtwin_core::report::{CatchmentSummary, StormSummary};
 use tailtwin_core::{Hydrograph, Hyetograph};
-use tailtwin_hydrology::{
-    AtlasStorm, Catchment, CatchmentInflow, ConcentrationParameter, DecayIndex, DepthDuration,
-    DesignStorm, DurationStatistics, IdfFormula, ObservedSettings, Pattern, RainRecord,
-    RationalSettings, RunoffMethod, ScsCnSettings, TimeOfConcentration, catchment_inflow,
-    design_inflow, design_storm, observed_hyetograph,
-};
-use tailtwin_scenario::{
-    self as sc, CatchmentSpec, DecaySpec, DepthSpec, PatternSpec, RunoffSpec, Scenario, StormSpec,
-};
-
-/// Ratio of lag to time of concentration in the SCS method (NEH-630 ch. 15: L = 0.6 T_c); a
-/// given lag is turned into T_c with it.
-const SCS_LAG_OVER_TC: f64 = 0.6;
+use tailtwin_hydrology::{CatchmentInflow, catchment_inflow, design_inflow};
+use tailtwin_scenario::build::{Storm, catchment, storm};
+use tailtwin_scenario::{DecaySpec, DepthSpec, PatternSpec, RunoffSpec, Scenario, StormSpec};
 
 /// The storm and the inflow it (and any given hydrograph) produce.
 #[derive(Debug, Clone)]
@@ -31,142 +21,6 @@ pub struct Forcing {
     pub storm_end_s: Option<f64>,
     /// Notes for the report (recalled regional defaults, …).
     pub warnings: Vec<String>,
-}
-
-/// The storm as the hydrology crate takes it.
-pub enum Storm {
-    Design(Box<DesignStorm>),
-    Observed(Hyetograph),
-}
-
-impl Storm {
-    /// The rain.
-    pub fn hyetograph(&self) -> &Hyetograph {
-        match self {
-            Storm::Design(d) => &d.hyetograph,
-            Storm::Observed(h) => h,
-        }
-    }
-}
-
-/// Builds the storm of the scenario.
-pub fn storm(spec: &StormSpec) -> Result<Storm, PipelineError> {
-    match spec {
-        StormSpec::Design { return_period_years, duration_s, interval_s, depth, pattern } => {
-            let rp = return_period_years.unwrap_or(f64::NAN);
-            let depth = match depth {
-                DepthSpec::Atlas { mean_24h_mm, cv, cs_over_cv, decay } => {
-                    DepthDuration::Atlas(AtlasStorm {
-                        h24: DurationStatistics {
-                            mean_mm: *mean_24h_mm,
-                            cv: *cv,
-                            cs_over_cv: *cs_over_cv,
-                        },
-                        return_period_years: rp,
-                        decay: match *decay {
-                            DecaySpec::Single(n) => DecayIndex::Single { n },
-                            DecaySpec::Segmented { n1, n2, n3 } => {
-                                DecayIndex::Segmented { n1, n2, n3 }
-                            }
-                            DecaySpec::DesignDepths { h10min_mm, h1h_mm, h6h_mm } => {
-                                DecayIndex::FromDesignDepths { h10min_mm, h1h_mm, h6h_mm }
-                            }
-                        },
-                    })
-                }
-                DepthSpec::Idf { a, c, b_min, n } => DepthDuration::Idf(IdfFormula {
-                    a1_mm_per_min: *a,
-                    c: *c,
-                    b_min: *b_min,
-                    n: *n,
-                    return_period_years: rp,
-                    max_duration_min: duration_s / 60.0,
-                }),
-                DepthSpec::Fixed { depth_mm } => {
-                    DepthDuration::Fixed { depth_mm: *depth_mm, duration_s: *duration_s }
-                }
-            };
-            let pattern = match pattern {
-                PatternSpec::Chicago { peak_position } => {
-                    Pattern::Chicago { peak_position: *peak_position }
-                }
-                PatternSpec::ScsTypeII => Pattern::ScsTypeII,
-                PatternSpec::Uniform => Pattern::Uniform,
-                PatternSpec::Table { time_fraction, cumulative_fraction } => {
-                    Pattern::CumulativeTable {
-                        rows: time_fraction
-                            .iter()
-                            .copied()
-                            .zip(cumulative_fraction.iter().copied())
-                            .collect(),
-                    }
-                }
-            };
-            let d = design_storm(&depth, &pattern, *duration_s, Some(*interval_s))
-                .map_err(PipelineError::Storm)?;
-            Ok(Storm::Design(Box::new(d)))
-        }
-        StormSpec::Observed { time_s, depth_mm, interval_s } => {
-            let records: Vec<RainRecord> = time_s
-                .iter()
-                .zip(depth_mm)
-                .map(|(&t, &d)| RainRecord { time_s: t, depth_mm: d })
-                .collect();
-            // Default grid: the record spacing (the first period for a single record).
-            let interval = interval_s.unwrap_or_else(|| {
-                if time_s.len() >= 2 { time_s[1] - time_s[0] } else { time_s[0] }
-            });
-            let h = observed_hyetograph(&records, &ObservedSettings::with_interval(interval))
-                .map_err(PipelineError::Storm)?;
-            Ok(Storm::Observed(h))
-        }
-    }
-}
-
-/// The hydrology crate's catchment and runoff method.
-pub fn catchment(
-    spec: &CatchmentSpec,
-) -> Result<(Catchment, RunoffMethod, Vec<String>), PipelineError> {
-    let mut warnings = Vec::new();
-    let (Some(length), Some(slope)) = (spec.channel_length_m, spec.channel_slope) else {
-        return Err(PipelineError::Unsupported(
-            "catchment: channel_length_km and channel_slope are needed by the hydrology crate"
-                .into(),
-        ));
-    };
-    let c = Catchment { area_m2: spec.area_m2, channel_length_m: length, channel_slope: slope };
-    let method = match &spec.runoff {
-        RunoffSpec::ScsCn { curve_number, amc, ia_ratio, impervious_fraction } => {
-            let mut s = ScsCnSettings::new(*curve_number);
-            s.amc = match amc {
-                sc::Amc::I => tailtwin_hydrology::Amc::I,
-                sc::Amc::II => tailtwin_hydrology::Amc::II,
-                sc::Amc::III => tailtwin_hydrology::Amc::III,
-            };
-            s.initial_abstraction_ratio = *ia_ratio;
-            s.impervious_fraction = *impervious_fraction;
-            s.time_of_concentration = match (spec.tc_s, spec.lag_s) {
-                (Some(tc), _) => TimeOfConcentration::Given { seconds: tc },
-                (None, Some(lag)) => TimeOfConcentration::Given { seconds: lag / SCS_LAG_OVER_TC },
-                (None, None) => TimeOfConcentration::Kirpich,
-            };
-            RunoffMethod::ScsCn(s)
-        }
-        RunoffSpec::Rational { mu_mm_h, m } => {
-            let mut s = RationalSettings::new(*mu_mm_h);
-            match m {
-                Some(m) => s.concentration = ConcentrationParameter::Given { m: *m },
-                None => warnings.push(
-                    "汇流参数 m 取区域默认 θ–m 关系（回忆值，未核实）/ concentration parameter m from \
-                     the recalled regional θ–m default (m = 0.4 θ^0.204), not verified — set \
-                     catchment.runoff.m"
-                        .into(),
-                ),
-            }
-            RunoffMethod::Rational(s)
-        }
-    };
-    Ok((c, method, warnings))
 }
 
 /// Storm → hyetograph → catchment inflow (+ given inflow), with summaries.
@@ -320,7 +174,7 @@ mod tests {
     #[test]
     fn inflow_times_within_a_microsecond_snap_onto_rain_boundaries() {
         let rain = Hyetograph::new(0.0, 600.0, vec![1.0; 6]).unwrap();
-        let t_off = 1800.000_000_000_002_3;
+        let t_off = 1_800.000_000_000_002_3;
         let inflow =
             Hydrograph::new(vec![0.0, 900.0, t_off, 2500.0], vec![0.0, 5.0, 7.0, 3.0]).unwrap();
         let snapped = snap_to_rain_boundaries(&inflow, &rain).unwrap();

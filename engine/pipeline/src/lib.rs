@@ -30,14 +30,14 @@
 //! design-storm bench (benches/design_storms.rs).
 
 pub mod assess;
-pub mod build;
 pub mod forcing;
 pub mod report;
 
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};
-use tailtwin_pond::structures::{Structure, StructureError, stage_grid};
+use tailtwin_pond::structures::{Structure, stage_grid};
 use tailtwin_pond::{Outlet, Pond, RoutingError, RoutingSettings, route};
 use tailtwin_scenario::Scenario;
+use tailtwin_scenario::build::{self, BuildError};
 use thiserror::Error;
 
 /// Hours added after the storm and the inflow when `[routing] duration_h` is not given.
@@ -60,20 +60,11 @@ impl Default for RunSettings {
 /// Why a run failed. Every variant traces back to the scenario's values.
 #[derive(Debug, Error)]
 pub enum PipelineError {
-    #[error("storm: {0}")]
-    Storm(#[source] tailtwin_hydrology::HydrologyError),
+    /// The scenario could not be turned into the process crates' objects.
+    #[error(transparent)]
+    Build(#[from] BuildError),
     #[error("catchment: {0}")]
     Catchment(#[source] tailtwin_hydrology::HydrologyError),
-    #[error("{0}")]
-    Pond(String),
-    #[error("{path} (`{id}`): {source}")]
-    Structure {
-        /// Key path, e.g. `structure[0]`.
-        path: String,
-        id: String,
-        #[source]
-        source: StructureError,
-    },
     #[error("routing: {0}")]
     Routing(#[from] RoutingError),
     #[error("checks: {0}")]

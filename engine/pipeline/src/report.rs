@@ -138,7 +138,8 @@ pub fn flood_rating_stages(
     routed: &RoutedPond,
 ) -> Vec<Elevation> {
     let lowest_stage = routed.stage_m.iter().copied().fold(routed.peak_stage_m, f64::min);
-    let inlet = crate::build::lowest_inlet(structures).map_or(s.pond.bottom.m(), |z| z.m());
+    let inlet =
+        tailtwin_scenario::build::lowest_inlet(structures).map_or(s.pond.bottom.m(), |z| z.m());
     let low = (lowest_stage - 1.0).max(inlet).max(s.pond.bottom.m()).min(lowest_stage);
     let high = s.pond.crest.m().max(routed.peak_stage_m) + 0.5;
     stage_grid(Elevation(low), Elevation(high), RATING_ROWS)

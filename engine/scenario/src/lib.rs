@@ -1,6 +1,6 @@
 //! tailtwin-scenario: the scenario file (TOML, format v1) → a validated [`Scenario`] in SI units.
 //!
-//! # Two layers
+//! # Layers
 //! 1. **serde** ([`raw`]): the file exactly as written, `deny_unknown_fields` everywhere, so a
 //!    misspelt key or a key without its unit suffix (`crest` for `crest_m`) is an error. Syntax and
 //!    type errors keep TOML's line and column and name the key ([`ScenarioError::Syntax`]).
@@ -10,6 +10,13 @@
 //!    to SI (km² → m², h → s, mm stay mm only where the hydrology API takes mm). It returns **all**
 //!    problems at once, each with its key path ([`Problem`]), e.g.
 //!    `structure[1].windows.lowest_sill_m: 312.5 is below the tower base 313`.
+//!
+//! 3. **process objects** ([`build`]): the validated descriptions are turned into the process
+//!    crates' objects once (pond, structures with their series conduits, storm, catchment), so
+//!    that whatever those crates reject by their own rules is reported by `tailtwin check` too,
+//!    under the key path of the section or structure. The [`Scenario`] keeps the SI descriptions
+//!    (the single source of truth, which benches and ensembles may vary); the pipeline builds
+//!    the objects again from them for a run.
 //!
 //! Units: every key carries its unit as a suffix (`_m` absolute elevation or length in metres,
 //! `_km2`, `_km`, `_h`, `_min`, `_s`, `_mm`, `_mm_h`, `_m3`, `_m3s`, `_deg`); dimensionless keys
@@ -23,6 +30,7 @@
 //! validates every example there (tests/scenario.rs), and tests/scenario.rs holds the malformed
 //! scenarios (each asserting the key path of its error) and a property test over mutated files.
 
+pub mod build;
 mod curves;
 mod error;
 pub mod model;

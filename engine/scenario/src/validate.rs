@@ -1,6 +1,7 @@
 //! Second layer: checks ranges and curves, cross-checks levels, converts to SI and collects every
 //! problem with its key path.
 
+use crate::build;
 use crate::curves::{self, ColumnSpec, Columns};
 use crate::error::Problems;
 use crate::model::*;
@@ -56,8 +57,8 @@ pub(crate) fn validate(
     }
 
     let problems = cx.problems.into_vec();
-    match (meta, pond, structures, routing, problems.is_empty()) {
-        (Some(meta), Some(pond), Some(structures), Some(routing), true) => Ok(Scenario {
+    let scenario = match (meta, pond, structures, routing, problems.is_empty()) {
+        (Some(meta), Some(pond), Some(structures), Some(routing), true) => Scenario {
             meta,
             pond,
             catchment,
@@ -68,9 +69,35 @@ pub(crate) fn validate(
             limits: limits.unwrap_or_default(),
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
-        }),
-        _ => Err(problems),
+        },
+        _ => return Err(problems),
+    };
+    let rejected = process_objects(&scenario);
+    if rejected.is_empty() { Ok(scenario) } else { Err(rejected) }
+}
+
+/// Builds every process object once, so that whatever the process crates reject (their own
+/// geometric and range rules) is reported here, with its key path, rather than at run time.
+fn process_objects(s: &Scenario) -> Vec<crate::Problem> {
+    let mut out = Vec::new();
+    let mut push = |e: build::BuildError| {
+        out.push(crate::Problem { path: e.path().to_owned(), message: e.detail() })
+    };
+    if let Err(e) = build::pond(s) {
+        push(e);
     }
+    for i in build::routed_indices(s) {
+        if let Err(e) = build::structure_at(s, i) {
+            push(e);
+        }
+    }
+    if let Some(Err(e)) = s.storm.as_ref().map(build::storm) {
+        push(e);
+    }
+    if let Some(Err(e)) = s.catchment.as_ref().map(build::catchment) {
+        push(e);
+    }
+    out
 }
 
 fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
@@ -386,6 +413,13 @@ fn catchment(raw: &RawCatchment, cx: &mut Ctx) -> Option<CatchmentSpec> {
     let p = &mut cx.problems;
     let before = p.len();
     let area = p.in_range_open_low("catchment.area_km2", raw.area_km2, 0.0, 1000.0);
+    // The hydrology crate needs the main channel for Kirpich's t_c and the rational formula's τ.
+    if raw.channel_length_km.is_none() {
+        p.push("catchment.channel_length_km", "missing (main channel length, km)");
+    }
+    if raw.channel_slope.is_none() {
+        p.push("catchment.channel_slope", "missing (main channel slope, m/m)");
+    }
     let length = raw.channel_length_km.and_then(|l| p.positive("catchment.channel_length_km", l));
     let slope =
         raw.channel_slope.and_then(|s| p.in_range_open_low("catchment.channel_slope", s, 0.0, 1.0));
@@ -416,12 +450,6 @@ fn catchment(raw: &RawCatchment, cx: &mut Ctx) -> Option<CatchmentSpec> {
             );
             match (cn, amc, ia, imp) {
                 (Some(curve_number), Some(amc), Some(ia_ratio), Some(impervious_fraction)) => {
-                    if tc.is_none() && lag.is_none() && (length.is_none() || slope.is_none()) {
-                        p.push(
-                            "catchment",
-                            "the SCS unit hydrograph needs tc_h, lag_h, or channel_length_km with channel_slope (Kirpich)",
-                        );
-                    }
                     Some(RunoffSpec::ScsCn { curve_number, amc, ia_ratio, impervious_fraction })
                 }
                 _ => None,
@@ -430,12 +458,6 @@ fn catchment(raw: &RawCatchment, cx: &mut Ctx) -> Option<CatchmentSpec> {
         RawRunoff::Rational { mu_mm_h, m } => {
             let mu = p.non_negative("catchment.runoff.mu_mm_h", *mu_mm_h);
             let m = m.and_then(|m| p.in_range_open_low("catchment.runoff.m", m, 0.0, 10.0));
-            if length.is_none() || slope.is_none() {
-                p.push(
-                    "catchment",
-                    "the rational formula needs channel_length_km and channel_slope",
-                );
-            }
             mu.map(|mu_mm_h| RunoffSpec::Rational { mu_mm_h, m })
         }
     };

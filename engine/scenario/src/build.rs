@@ -1,16 +1,71 @@
 //! Scenario descriptions → the pond crate's objects: the pond (stage–storage, dam, beach) and the
 //! discharge structures (series systems assembled: a tower or trough with its conduit is one
-//! structure for the router).
+//! structure for the router). `validate` builds them once so that `tailtwin check` rejects
+//! everything the process crates would reject, with key paths; the pipeline builds them again
+//! for the run (the specs stay the single source of truth).
 
-use crate::PipelineError;
+use crate::model::{self as sc, Scenario, StructureKind, StructureSpec};
+use crate::model::{CatchmentSpec, DecaySpec, DepthSpec, PatternSpec, RunoffSpec, StormSpec};
 use tailtwin_core::Elevation;
+use tailtwin_core::Hyetograph;
+use tailtwin_hydrology::{
+    AtlasStorm, Catchment, ConcentrationParameter, DecayIndex, DepthDuration, DesignStorm,
+    DurationStatistics, IdfFormula, ObservedSettings, Pattern, RainRecord, RationalSettings,
+    RunoffMethod, ScsCnSettings, TimeOfConcentration, design_storm, observed_hyetograph,
+};
 use tailtwin_pond::structures::{
     Condition, Conduit, ConduitShape, Contraction, FrameTower, InclinedTrough, Orientation,
     Orifice, OrificeShape, RatingTable, Shaft, SideRule, Spillway, Structure, StructureError, Weir,
     WeirForm, WindowTower, Windows,
 };
 use tailtwin_pond::{Beach, Dam, DamType, Pond, RainArea, StageStorage};
-use tailtwin_scenario::{self as sc, Scenario, StructureKind, StructureSpec};
+use thiserror::Error;
+
+/// Why a validated description could not be turned into a process object; `path` is the
+/// scenario key path the user must edit.
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("{path}: {message}")]
+    Pond { path: &'static str, message: String },
+    #[error("{path} (`{id}`): {source}")]
+    Structure {
+        path: String,
+        id: String,
+        #[source]
+        source: StructureError,
+    },
+    #[error("{path}: {source}")]
+    Hydrology {
+        path: &'static str,
+        #[source]
+        source: tailtwin_hydrology::HydrologyError,
+    },
+    #[error("{path}: {message}")]
+    Unsupported { path: &'static str, message: String },
+}
+
+impl BuildError {
+    /// The message without the key path.
+    pub fn detail(&self) -> String {
+        match self {
+            BuildError::Pond { message, .. } | BuildError::Unsupported { message, .. } => {
+                message.clone()
+            }
+            BuildError::Structure { source, .. } => source.to_string(),
+            BuildError::Hydrology { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The key path of the problem.
+    pub fn path(&self) -> &str {
+        match self {
+            BuildError::Pond { path, .. }
+            | BuildError::Hydrology { path, .. }
+            | BuildError::Unsupported { path, .. } => path,
+            BuildError::Structure { path, .. } => path,
+        }
+    }
+}
 
 /// Default broad-crested weir coefficient m in Q = m b √(2g) H^1.5: critical depth on the crest
 /// gives m = (2/3)^1.5 / √2 = 0.385 (Chow 1959 §14-8); the same law as SWMM's C_w = 1.70.
@@ -23,7 +78,10 @@ pub const PRACTICAL_CONTRACTION: f64 = 0.92;
 pub const V_NOTCH_CE: f64 = 0.58;
 
 /// The pond: stage–storage, dam, beach, start level, rain area.
-pub fn pond(s: &Scenario) -> Result<Pond, PipelineError> {
+pub fn pond(s: &Scenario) -> Result<Pond, BuildError> {
+    let err = |path: &'static str| {
+        move |e: &dyn std::fmt::Display| BuildError::Pond { path, message: e.to_string() }
+    };
     let p = &s.pond;
     let t = &p.stage_storage;
     let storage = match (&t.volume_m3, &t.area_m2) {
@@ -32,7 +90,7 @@ pub fn pond(s: &Scenario) -> Result<Pond, PipelineError> {
         (None, Some(a)) => StageStorage::from_areas(&t.elevation_m, a),
         (None, None) => unreachable!("validation requires volume or area"),
     }
-    .map_err(|e| PipelineError::Pond(format!("pond.stage_storage: {e}")))?;
+    .map_err(|e| err("pond.stage_storage")(&e))?;
     let dam_type = match p.dam_type {
         sc::DamType::Upstream => DamType::Upstream,
         sc::DamType::Downstream => DamType::Downstream,
@@ -51,31 +109,34 @@ pub fn pond(s: &Scenario) -> Result<Pond, PipelineError> {
         // not report (see `report`).
         None => Beach::from_slope(p.crest, 1.0),
     }
-    .map_err(|e| PipelineError::Pond(format!("pond.beach: {e}")))?;
+    .map_err(|e| err("pond.beach")(&e))?;
     let mut pond = Pond::new(storage, dam, beach, p.initial_level)
-        .map_err(|e| PipelineError::Pond(format!("pond: {e}")))?
+        .map_err(|e| err("pond")(&e))?
         .with_rain_area(RainArea::WaterSurface { extra_m2: p.direct_area_m2 })
-        .map_err(|e| PipelineError::Pond(format!("pond.direct_area_km2: {e}")))?;
+        .map_err(|e| err("pond.direct_area_km2")(&e))?;
     if let Some(z) = p.max_allowed_level {
-        pond = pond
-            .with_max_allowed_level(z)
-            .map_err(|e| PipelineError::Pond(format!("pond.max_allowed_level_m: {e}")))?;
+        pond = pond.with_max_allowed_level(z).map_err(|e| err("pond.max_allowed_level_m")(&e))?;
     }
     Ok(pond)
 }
 
 /// The structures the router sees: every structure that is not the outlet conduit of another,
 /// with its conduit attached, in file order.
-pub fn structures(s: &Scenario) -> Result<Vec<Structure>, PipelineError> {
+pub fn structures(s: &Scenario) -> Result<Vec<Structure>, BuildError> {
+    routed_indices(s).map(|i| structure_at(s, i)).collect()
+}
+
+/// Indices of the structures the router sees (those that are not another's outlet conduit).
+pub fn routed_indices(s: &Scenario) -> impl Iterator<Item = usize> + '_ {
+    (0..s.structures.len()).filter(|&i| !s.structures[i].is_outlet_of_another)
+}
+
+/// Structure `i` with its outlet conduit attached.
+pub fn structure_at(s: &Scenario, i: usize) -> Result<Structure, BuildError> {
     let g = s.meta.gravity;
-    s.structures
-        .iter()
-        .filter(|spec| !spec.is_outlet_of_another)
-        .map(|spec| {
-            let outlet = spec.outlet.map(|j| conduit(s, j, g)).transpose()?;
-            structure(spec, outlet, s, g).map_err(|source| structure_error(s, spec, source))
-        })
-        .collect()
+    let spec = &s.structures[i];
+    let outlet = spec.outlet.map(|j| conduit(s, j, g)).transpose()?;
+    structure(spec, outlet, s, g).map_err(|source| structure_error(s, spec, source))
 }
 
 fn condition(spec: &StructureSpec) -> Condition {
@@ -99,13 +160,13 @@ fn shape(section: &sc::SectionSpec) -> ConduitShape {
 }
 
 /// The error of structure `spec`, with its key path `structure[i]`.
-fn structure_error(s: &Scenario, spec: &StructureSpec, source: StructureError) -> PipelineError {
+fn structure_error(s: &Scenario, spec: &StructureSpec, source: StructureError) -> BuildError {
     let index = s.structures.iter().position(|x| x.id == spec.id).unwrap_or(usize::MAX);
-    PipelineError::Structure { path: format!("structure[{index}]"), id: spec.id.clone(), source }
+    BuildError::Structure { path: format!("structure[{index}]"), id: spec.id.clone(), source }
 }
 
 /// Structure `j` (a conduit) as a `Conduit` (condition included).
-fn conduit(s: &Scenario, j: usize, g: f64) -> Result<Conduit, PipelineError> {
+fn conduit(s: &Scenario, j: usize, g: f64) -> Result<Conduit, BuildError> {
     let spec = &s.structures[j];
     let wrap = |source| structure_error(s, spec, source);
     let StructureKind::Conduit {
@@ -218,7 +279,7 @@ fn structure(
         StructureKind::Conduit { .. } => {
             let j = s.structures.iter().position(|x| x.id == spec.id).expect("spec of s");
             return conduit(s, j, g).map(Structure::Conduit).map_err(|e| match e {
-                PipelineError::Structure { source, .. } => source,
+                BuildError::Structure { source, .. } => source,
                 other => unreachable!("conduit() only fails with structure errors: {other}"),
             });
         }
@@ -345,4 +406,144 @@ fn structure(
 pub fn lowest_inlet(structures: &[Structure]) -> Option<Elevation> {
     use tailtwin_pond::Outlet;
     structures.iter().flat_map(|s| s.transition_stages()).min_by(|a, b| a.m().total_cmp(&b.m()))
+}
+
+/// Ratio of lag to time of concentration in the SCS method (NEH-630 ch. 15: L = 0.6 T_c); a
+/// given lag is turned into T_c with it.
+const SCS_LAG_OVER_TC: f64 = 0.6;
+
+/// The storm as the hydrology crate takes it.
+pub enum Storm {
+    Design(Box<DesignStorm>),
+    Observed(Hyetograph),
+}
+
+impl Storm {
+    /// The rain.
+    pub fn hyetograph(&self) -> &Hyetograph {
+        match self {
+            Storm::Design(d) => &d.hyetograph,
+            Storm::Observed(h) => h,
+        }
+    }
+}
+
+/// Builds the storm of the scenario.
+pub fn storm(spec: &StormSpec) -> Result<Storm, BuildError> {
+    match spec {
+        StormSpec::Design { return_period_years, duration_s, interval_s, depth, pattern } => {
+            let rp = return_period_years.unwrap_or(f64::NAN);
+            let depth = match depth {
+                DepthSpec::Atlas { mean_24h_mm, cv, cs_over_cv, decay } => {
+                    DepthDuration::Atlas(AtlasStorm {
+                        h24: DurationStatistics {
+                            mean_mm: *mean_24h_mm,
+                            cv: *cv,
+                            cs_over_cv: *cs_over_cv,
+                        },
+                        return_period_years: rp,
+                        decay: match *decay {
+                            DecaySpec::Single(n) => DecayIndex::Single { n },
+                            DecaySpec::Segmented { n1, n2, n3 } => {
+                                DecayIndex::Segmented { n1, n2, n3 }
+                            }
+                            DecaySpec::DesignDepths { h10min_mm, h1h_mm, h6h_mm } => {
+                                DecayIndex::FromDesignDepths { h10min_mm, h1h_mm, h6h_mm }
+                            }
+                        },
+                    })
+                }
+                DepthSpec::Idf { a, c, b_min, n } => DepthDuration::Idf(IdfFormula {
+                    a1_mm_per_min: *a,
+                    c: *c,
+                    b_min: *b_min,
+                    n: *n,
+                    return_period_years: rp,
+                    max_duration_min: duration_s / 60.0,
+                }),
+                DepthSpec::Fixed { depth_mm } => {
+                    DepthDuration::Fixed { depth_mm: *depth_mm, duration_s: *duration_s }
+                }
+            };
+            let pattern = match pattern {
+                PatternSpec::Chicago { peak_position } => {
+                    Pattern::Chicago { peak_position: *peak_position }
+                }
+                PatternSpec::ScsTypeII => Pattern::ScsTypeII,
+                PatternSpec::Uniform => Pattern::Uniform,
+                PatternSpec::Table { time_fraction, cumulative_fraction } => {
+                    Pattern::CumulativeTable {
+                        rows: time_fraction
+                            .iter()
+                            .copied()
+                            .zip(cumulative_fraction.iter().copied())
+                            .collect(),
+                    }
+                }
+            };
+            let d = design_storm(&depth, &pattern, *duration_s, Some(*interval_s))
+                .map_err(|source| BuildError::Hydrology { path: "storm", source })?;
+            Ok(Storm::Design(Box::new(d)))
+        }
+        StormSpec::Observed { time_s, depth_mm, interval_s } => {
+            let records: Vec<RainRecord> = time_s
+                .iter()
+                .zip(depth_mm)
+                .map(|(&t, &d)| RainRecord { time_s: t, depth_mm: d })
+                .collect();
+            // Default grid: the record spacing (the first period for a single record).
+            let interval = interval_s.unwrap_or_else(|| {
+                if time_s.len() >= 2 { time_s[1] - time_s[0] } else { time_s[0] }
+            });
+            let h = observed_hyetograph(&records, &ObservedSettings::with_interval(interval))
+                .map_err(|source| BuildError::Hydrology { path: "storm", source })?;
+            Ok(Storm::Observed(h))
+        }
+    }
+}
+
+/// The hydrology crate's catchment and runoff method.
+pub fn catchment(
+    spec: &CatchmentSpec,
+) -> Result<(Catchment, RunoffMethod, Vec<String>), BuildError> {
+    let mut warnings = Vec::new();
+    let (Some(length), Some(slope)) = (spec.channel_length_m, spec.channel_slope) else {
+        return Err(BuildError::Unsupported {
+            path: "catchment",
+            message: "channel_length_km and channel_slope are both needed".into(),
+        });
+    };
+    let c = Catchment { area_m2: spec.area_m2, channel_length_m: length, channel_slope: slope };
+    let method = match &spec.runoff {
+        RunoffSpec::ScsCn { curve_number, amc, ia_ratio, impervious_fraction } => {
+            let mut s = ScsCnSettings::new(*curve_number);
+            s.amc = match amc {
+                sc::Amc::I => tailtwin_hydrology::Amc::I,
+                sc::Amc::II => tailtwin_hydrology::Amc::II,
+                sc::Amc::III => tailtwin_hydrology::Amc::III,
+            };
+            s.initial_abstraction_ratio = *ia_ratio;
+            s.impervious_fraction = *impervious_fraction;
+            s.time_of_concentration = match (spec.tc_s, spec.lag_s) {
+                (Some(tc), _) => TimeOfConcentration::Given { seconds: tc },
+                (None, Some(lag)) => TimeOfConcentration::Given { seconds: lag / SCS_LAG_OVER_TC },
+                (None, None) => TimeOfConcentration::Kirpich,
+            };
+            RunoffMethod::ScsCn(s)
+        }
+        RunoffSpec::Rational { mu_mm_h, m } => {
+            let mut s = RationalSettings::new(*mu_mm_h);
+            match m {
+                Some(m) => s.concentration = ConcentrationParameter::Given { m: *m },
+                None => warnings.push(
+                    "汇流参数 m 取区域默认 θ–m 关系（回忆值，未核实）/ concentration parameter m from \
+                     the recalled regional θ–m default (m = 0.4 θ^0.204), not verified — set \
+                     catchment.runoff.m"
+                        .into(),
+                ),
+            }
+            RunoffMethod::Rational(s)
+        }
+    };
+    Ok((c, method, warnings))
 }
