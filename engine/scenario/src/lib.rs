@@ -98,7 +98,47 @@ fn syntax_error(e: toml::de::Error, text: &str, file: &str) -> ScenarioError {
     if path.is_empty() {
         path = "<document>".into();
     }
+    let message = match suggestion(&message) {
+        Some(name) => format!("{message} — did you mean `{name}`?"),
+        None => message,
+    };
     ScenarioError::Syntax { file: file.to_owned(), line, column, path, message }
+}
+
+/// For "unknown field `x`, expected one of `a`, `b`": the expected name closest to `x` — the
+/// name with a unit suffix added (`crest` → `crest_m`), else the nearest by edit distance (≤ 3).
+fn suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (given, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    if let Some(with_unit) = expected
+        .iter()
+        .find(|e| e.strip_prefix(given).is_some_and(|suffix| suffix.starts_with('_')))
+    {
+        return Some((*with_unit).to_owned());
+    }
+    expected
+        .iter()
+        .map(|e| (edit_distance(given, e), *e))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, e)| e.to_owned())
+}
+
+/// Levenshtein distance (characters).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Name of the last `[table]` header before the error (fallback key path).
@@ -115,4 +155,22 @@ fn enclosing_table(before: &str) -> String {
             Some(inner.trim().to_owned())
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Goal: a key without its unit suffix or with a typo gets a suggestion. Setup: toml-style
+    // messages. Reference: the intended key. Tolerance: exact.
+    #[test]
+    fn unknown_keys_suggest_the_intended_name() {
+        let m = "unknown field `crest`, expected one of `bottom_m`, `crest_m`, `crest_length_m`";
+        assert_eq!(suggestion(m).as_deref(), Some("crest_m"));
+        let m = "unknown field `botom_m`, expected one of `bottom_m`, `crest_m`";
+        assert_eq!(suggestion(m).as_deref(), Some("bottom_m"));
+        let m = "unknown field `zzzzzzzz`, expected one of `bottom_m`, `crest_m`";
+        assert_eq!(suggestion(m), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 }
