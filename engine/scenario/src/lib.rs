@@ -35,6 +35,7 @@ mod curves;
 mod error;
 pub mod model;
 pub mod raw;
+mod storm;
 mod structures;
 mod validate;
 
