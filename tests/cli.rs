@@ -411,3 +411,71 @@ fn rain_on_pond_volume_lies_between_depth_times_area_bounds() {
     assert!(rain.volume_m3 >= p_m * area(z_min), "{} < {}", rain.volume_m3, p_m * area(z_min));
     assert!(rain.volume_m3 <= p_m * area(run.report.peak_stage_m));
 }
+
+/// The demo through the API with `edit` applied to its text.
+fn demo_run_with(edit: impl Fn(&str) -> String) -> FloodRun {
+    let text = edit(&std::fs::read_to_string(demo("valley-pond.toml")).unwrap());
+    let s = tailtwin::scenario::parse(&text, &root().join("scenarios/demo"), "edited.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    tailtwin::pipeline::run_flood(&s, &Default::default()).unwrap()
+}
+
+fn check<'a>(run: &'a FloodRun, id: &str) -> &'a tailtwin::core::Check {
+    run.report.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no check {id}"))
+}
+
+// Goal: `[limits]` overrides reach the checks as site values. Setup: the demo with a site
+// minimum freeboard of 1.3 m (the run reaches 1.16 m). Reference: limit 1.3, standard "site",
+// status fail. Tolerance: exact.
+#[test]
+fn site_limit_overrides_the_code_freeboard() {
+    use tailtwin::core::{CheckStatus, Standard};
+    let run = demo_run_with(|t| format!("{t}\n[limits]\nmin_freeboard_m = 1.3\n"));
+    let fb = check(&run, "freeboard");
+    assert_eq!(fb.limit, Some(1.3));
+    assert_eq!(fb.standard, Standard::Site);
+    assert_eq!(fb.status, CheckStatus::Fail);
+}
+
+// Goal: `upper_end_of_range` asks for the top of the grade's flood range. Setup: the demo
+// (grade 三, middle/late: 200–500 years) with a 300-year storm, with and without the flag.
+// Reference: required 200 → pass; required 500 → fail. Tolerance: exact.
+#[test]
+fn upper_end_of_range_raises_the_required_return_period() {
+    use tailtwin::core::CheckStatus;
+    let storm300 = |t: &str| t.replace("return_period_years = 500", "return_period_years = 300");
+    let lower = demo_run_with(storm300);
+    assert_eq!(lower.report.design_return_period_years, Some(200.0));
+    assert_eq!(check(&lower, "design_flood_return_period").status, CheckStatus::Pass);
+    let upper = demo_run_with(|t| {
+        storm300(t).replace(
+            "operating_period = \"middle_late\"",
+            "operating_period = \"middle_late\"\nupper_end_of_range = true",
+        )
+    });
+    assert_eq!(upper.report.design_return_period_years, Some(500.0));
+    assert_eq!(check(&upper, "design_flood_return_period").status, CheckStatus::Fail);
+}
+
+// Goal: a dry-stack pond is judged by the 72 h drain rule, a wet pond is not; the run is long
+// enough to decide it. Setup: the demo with and without `dry_stack = true` (its 72 h run would
+// end 48 h after the storm). Reference: not_applicable for the wet pond; pass or fail against
+// 72 h for the dry stack, with the run extended past storm end + 72 h. Tolerance: exact.
+#[test]
+fn dry_stack_flag_turns_on_the_72_hour_drain_rule() {
+    use tailtwin::core::CheckStatus;
+    let wet = demo_run_with(|t| t.to_owned());
+    assert_eq!(check(&wet, "dry_stack_drain").status, CheckStatus::NotApplicable);
+    let dry = demo_run_with(|t| {
+        t.replace(
+            "beach = { slope = 0.01 }        # mean dry-beach slope 1 %",
+            "beach = { slope = 0.01 }\ndry_stack = true",
+        )
+    });
+    let drain = check(&dry, "dry_stack_drain");
+    assert!(matches!(drain.status, CheckStatus::Pass | CheckStatus::Fail), "{drain:?}");
+    assert_eq!(drain.limit, Some(72.0));
+    // The run was extended past 72 h after the storm so that the rule is decided.
+    assert!(dry.report.warnings.iter().any(|w| w.contains("dry stack: routing extended")));
+    assert!(*dry.routed.time_s.last().unwrap() >= (24.0 + 72.0) * 3600.0);
+}

@@ -15,8 +15,8 @@
 //!
 //! Defaults the pipeline chooses (documented in scenarios/README.md):
 //! - routing end: `[routing] duration_h`, else 48 h after the later of the storm's end and the
-//!   inflow's last point (time for the pond to draw down and for the dry-stack 72 h rule to be
-//!   judged from the storm's end where the run is extended by `duration_h`);
+//!   inflow's last point; a dry-stack pond's run is extended to the drain limit plus
+//!   [`DRAIN_MARGIN_H`] after that point so the 72 h rule is decided (the report says so);
 //! - rating tables: [`report::RATING_ROWS`] stages from 1 m below the run's lowest stage (not below
 //!   the lowest inlet) to 0.5 m above the higher of the crest and the peak stage.
 //!
@@ -100,15 +100,43 @@ impl Model {
     }
 }
 
+/// Hours the run goes on past the dry-stack drain limit, so that the 72 h rule is decided by the
+/// run (the drain criterion must hold "for the rest of the run").
+pub const DRAIN_MARGIN_H: f64 = 12.0;
+
 /// Router settings from `[routing]` and the forcing's extent.
-pub fn routing_settings(s: &Scenario, forcing: &forcing::Forcing) -> RoutingSettings {
+///
+/// For a dry-stack pond the run is extended, if needed, to the drain limit (72 h or
+/// `[limits] max_drain_time_h`) plus [`DRAIN_MARGIN_H`] after the end of the forcing; the second
+/// value says so for the report.
+pub fn routing_settings(
+    s: &Scenario,
+    forcing: &forcing::Forcing,
+) -> Result<(RoutingSettings, Option<String>), PipelineError> {
     let mut r = RoutingSettings::default();
     let r_spec = &s.routing;
     let forcing_end = forcing
         .storm_end_s
         .unwrap_or(0.0)
         .max(*forcing.inflow.time_s().last().expect("a hydrograph has points"));
-    r.end_time_s = Some(r_spec.duration_s.unwrap_or(forcing_end + DEFAULT_RECESSION_H * 3600.0));
+    let mut end = r_spec.duration_s.unwrap_or(forcing_end + DEFAULT_RECESSION_H * 3600.0);
+    let mut note = None;
+    if s.pond.dry_stack {
+        let limits = tailtwin_risk::LimitSet::new(assess::edition(s)?, assess::overrides(s))?;
+        let needed =
+            forcing_end + limits.dry_stack_max_drain_time()?.value + DRAIN_MARGIN_H * 3600.0;
+        if end < needed {
+            note = Some(format!(
+                "干式尾矿库：调洪计算延长至 {:.1} h 以判定排洪时间 / dry stack: routing extended from \
+                 {:.1} h to {:.1} h so that the drain-time rule can be decided",
+                needed / 3600.0,
+                end / 3600.0,
+                needed / 3600.0
+            ));
+            end = needed;
+        }
+    }
+    r.end_time_s = Some(end);
     r.report_interval_s = r_spec.report_interval_s;
     if let Some(v) = r_spec.rtol {
         r.rtol = v;
@@ -119,7 +147,7 @@ pub fn routing_settings(s: &Scenario, forcing: &forcing::Forcing) -> RoutingSett
     if let Some(v) = r_spec.max_step_s {
         r.max_step_s = v;
     }
-    r
+    Ok((r, note))
 }
 
 /// The whole chain for one scenario.
@@ -140,13 +168,8 @@ pub fn run_model(
         (Some(h), true) => h.clone(),
         _ => tailtwin_core::Hyetograph::dry(),
     };
-    let routed = route(
-        &model.pond,
-        &model.outlets(),
-        &forcing.inflow,
-        &rain_on_pond,
-        &routing_settings(s, forcing),
-    )?;
+    let (routing, extended) = routing_settings(s, forcing)?;
+    let routed = route(&model.pond, &model.outlets(), &forcing.inflow, &rain_on_pond, &routing)?;
     let assessment = assess::assess(s, &routed, forcing.storm_end_s)?;
     let mut warnings: Vec<String> = model
         .pond
@@ -155,6 +178,7 @@ pub fn run_model(
         .iter()
         .map(|w| format!("pond.stage_storage: {w:?}"))
         .collect();
+    warnings.extend(extended);
     if s.meta.gravity != tailtwin_core::G && has_towers(&model.structures) {
         warnings.push(format!(
             "g = {} m/s² applies to weirs, orifices and conduits; tower shafts use {} m/s²",
