@@ -8,8 +8,13 @@
 //!
 //! - `design_storms/one_routing`: one variant per iteration, cycling through the 10⁴ — criterion's
 //!   time per iteration is the time per routing (single thread).
+//! - `design_storms/storm_and_inflow`, `design_storms/route_checks_report`: the two halves of one
+//!   routing (the demo's own storm for the second), to show where the time goes.
 //! - `design_storms/sweep_10k`: all 10⁴ variants per sample on the rayon pool (independent
 //!   members, results collected in order); time / 10⁴ is the throughput per routing.
+//!
+//! Run with `cargo bench --bench design_storms -- --noplot` (criterion's own plots need system
+//! fonts that the workspace's text-free plotters features do not load).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
@@ -62,6 +67,20 @@ fn design_storms(c: &mut Criterion) {
             i += 1;
             black_box(peak)
         })
+    });
+
+    // Where the time goes: the storm and inflow alone, and the routing + checks alone.
+    let mut j = 0usize;
+    group.bench_function("storm_and_inflow", |b| {
+        b.iter(|| {
+            let s = with_storm(&base, j % VARIANTS);
+            j += 1;
+            black_box(forcing::forcing(&s).expect("storm and inflow"))
+        })
+    });
+    let fixed = forcing::forcing(&base).expect("demo forcing");
+    group.bench_function("route_checks_report", |b| {
+        b.iter(|| black_box(run_model(&base, &model, &fixed, &RunSettings::default()).unwrap()))
     });
 
     group.sample_size(10);
