@@ -96,6 +96,19 @@ fn bad_outlets_and_settings_are_errors() {
         route(&pond, &[], &Hydrograph::zero(), &Hyetograph::dry(), &RoutingSettings::default()),
         Err(RoutingError::NoEndTime(_))
     ));
+    let capped = RoutingSettings { max_steps: 3, ..RoutingSettings::default() };
+    assert!(matches!(
+        route(&pond, &[], &q_in, &Hyetograph::dry(), &capped),
+        Err(RoutingError::TooManySteps { max_steps: 3, .. })
+    ));
+    let puls = RoutingSettings {
+        method: Method::ModifiedPuls { step_s: -1.0 },
+        ..RoutingSettings::default()
+    };
+    assert!(matches!(
+        route(&pond, &[], &q_in, &Hyetograph::dry(), &puls),
+        Err(RoutingError::BadSetting { name: "method.step_s", .. })
+    ));
 }
 
 /// Strictly increasing elevations from positive increments.

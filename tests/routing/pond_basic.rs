@@ -244,5 +244,7 @@ fn overtopping_is_flagged_and_its_volume_counted() {
     let over = r.mass_balance.outflows.iter().find(|v| v.name == "overtopping").unwrap();
     assert_eq!(over.volume_m3, r.overtopping_volume_m3);
     assert!(r.diagnostics.warnings.iter().any(|w| w.contains("OVERTOPPING")));
+    // The table ends at the crest: the run says it used the vertical-wall extrapolation.
+    assert!(r.diagnostics.warnings.iter().any(|w| w.contains("above the stage-storage table")));
     assert_mass_balance(&r);
 }

@@ -132,8 +132,13 @@
 //!   (observed 2.009, 2.002, 2.001), `modified_puls_matches_pond_basic_at_one_minute`.
 //! - Conservation on every case (≤ 1e-9 relative, measured ~1e-16);
 //!   `overtopping_is_flagged_and_its_volume_counted`, `empty_pond_limits_outflow_to_what_is_there`,
-//!   `rain_on_pond_adds_depth_times_area`, `events_are_located_on_their_levels_in_order`,
-//!   `peaks_do_not_depend_on_report_interval`, `bad_outlets_and_settings_are_errors`.
+//!   `rain_on_pond_adds_depth_times_area`, `rain_raises_any_pond_by_the_rain_depth`,
+//!   `events_are_located_on_their_levels_in_order`,
+//!   `beach_and_threshold_events_and_upstream_freeboard`, `peaks_do_not_depend_on_report_interval`,
+//!   `time_varying_outlet_peak_is_located_between_steps`, `routing_is_deterministic`,
+//!   `bad_outlets_and_settings_are_errors`.
+//! - Performance: benches/routing.rs, one pond_basic run at default settings ≈ 130 µs
+//!   (≈ 7 600 runs/s on one core of a loaded 2-core machine; 300 s report interval).
 //! - Stage–storage: `stage_inverts_volume_on_random_tables` (property test) and the unit tests
 //!   in [`storage`]; beach and freeboard: unit tests in [`beach`]; the tableau and dense output:
 //!   unit tests in `routing::dopri`.
