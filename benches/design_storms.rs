@@ -13,8 +13,7 @@
 //! - `design_storms/sweep_10k`: all 10⁴ variants per sample on the rayon pool (independent
 //!   members, results collected in order); time / 10⁴ is the throughput per routing.
 //!
-//! Run with `cargo bench --bench design_storms -- --noplot` (criterion's own plots need system
-//! fonts that the workspace's text-free plotters features do not load).
+//! Run with `cargo bench --bench design_storms`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;

@@ -147,6 +147,15 @@ pub fn routing_settings(
     if let Some(v) = r_spec.max_step_s {
         r.max_step_s = v;
     }
+    match (r_spec.method, r_spec.fixed_step_s) {
+        (tailtwin_scenario::RoutingMethod::ModifiedPuls, Some(step_s)) => {
+            r.method = tailtwin_pond::Method::ModifiedPuls { step_s };
+        }
+        (tailtwin_scenario::RoutingMethod::ModifiedPuls, None) => {
+            unreachable!("validation requires routing.fixed_step_s for modified Puls")
+        }
+        (tailtwin_scenario::RoutingMethod::DormandPrince, step) => r.fixed_step_s = step,
+    }
     Ok((r, note))
 }
 

@@ -357,9 +357,21 @@ pub struct StructureSpec {
     pub is_outlet_of_another: bool,
 }
 
+/// Time integration of the level-pool equation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutingMethod {
+    /// Adaptive Dormand–Prince 5(4) (the default).
+    DormandPrince,
+    /// Storage-indication (modified Puls) at a fixed step, as HEC-HMS does.
+    ModifiedPuls,
+}
+
 /// `[routing]`, SI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingSpec {
+    pub method: RoutingMethod,
+    /// Fixed step, s (required by modified Puls).
+    pub fixed_step_s: Option<f64>,
     /// End time, s (None: the storm duration plus a recession allowance chosen by the pipeline).
     pub duration_s: Option<f64>,
     pub report_interval_s: f64,

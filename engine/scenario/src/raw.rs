@@ -217,6 +217,10 @@ pub struct RawRouting {
     pub rtol: Option<f64>,
     pub atol_m3: Option<f64>,
     pub max_step_s: Option<f64>,
+    /// "dormand_prince" (default) | "modified_puls".
+    pub method: Option<String>,
+    /// Fixed step, s: the step of modified Puls; with Dormand–Prince, steps without error control.
+    pub fixed_step_s: Option<f64>,
 }
 
 /// `[limits]`: site overrides of code limits.

@@ -527,6 +527,8 @@ fn routing(raw: Option<&RawRouting>, cx: &mut Ctx) -> Option<RoutingSpec> {
     let p = &mut cx.problems;
     let Some(r) = raw else {
         return Some(RoutingSpec {
+            method: RoutingMethod::DormandPrince,
+            fixed_step_s: None,
             duration_s: None,
             report_interval_s: 600.0,
             rtol: None,
@@ -546,7 +548,25 @@ fn routing(raw: Option<&RawRouting>, cx: &mut Ctx) -> Option<RoutingSpec> {
     let rtol = r.rtol.and_then(|x| p.in_range("routing.rtol", x, 1e-14, 1e-1));
     let atol = r.atol_m3.and_then(|x| p.positive("routing.atol_m3", x));
     let max_step = r.max_step_s.and_then(|x| p.positive("routing.max_step_s", x));
+    let method = match r.method.as_deref().unwrap_or("dormand_prince") {
+        "dormand_prince" => Some(RoutingMethod::DormandPrince),
+        "modified_puls" => Some(RoutingMethod::ModifiedPuls),
+        other => {
+            p.push(
+                "routing.method",
+                format!("unknown method `{other}` (allowed: dormand_prince, modified_puls)"),
+            );
+            None
+        }
+    };
+    let fixed =
+        r.fixed_step_s.and_then(|x| p.in_range_open_low("routing.fixed_step_s", x, 0.0, 86_400.0));
+    if method == Some(RoutingMethod::ModifiedPuls) && r.fixed_step_s.is_none() {
+        p.push("routing.fixed_step_s", "missing: modified Puls needs its fixed step");
+    }
     (p.len() == before).then_some(RoutingSpec {
+        method: method?,
+        fixed_step_s: fixed,
         duration_s: duration.map(|d| d * HOUR),
         report_interval_s: report? * MINUTE,
         rtol,
