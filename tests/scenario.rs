@@ -474,3 +474,26 @@ fn observed_rain_with_timestamps_drives_the_chain() {
     assert!((h.depth_between_m(3600.0, 7200.0) * 1e3 - 40.0).abs() < 1e-9);
     assert!(run.report.storm.expect("summary").method.contains("observed"));
 }
+
+// Goal: an error inside a `[[structure]]` names the structure's index, the key path inside it
+// and the key's own line. Setup: a typo in the windows table, text in a conduit length, an
+// unknown kind. Reference: the lines of the mutated keys. Tolerance: exact.
+#[test]
+fn structure_syntax_errors_name_index_key_and_line() {
+    let cases = [
+        ("lowest_sill_m = 340.0", "lowest_sil_m = 340.0", "structure[0].windows.lowest_sil_m"),
+        ("length_m = 450.0", "length_m = \"450\"", "structure[1].length_m"),
+        ("kind = \"spillway\"", "kind = \"spilway\"", "structure[2].kind"),
+    ];
+    for (from, to, want) in cases {
+        let text = mutate(from, to);
+        let want_line = text.lines().position(|l| l.contains(to)).expect("mutated line") + 1;
+        match scenario::parse(&text, &demo_dir(), "x.toml") {
+            Err(ScenarioError::Syntax { line, path, .. }) => {
+                assert_eq!(path, want, "{from}");
+                assert_eq!(line, want_line, "{from}");
+            }
+            other => panic!("{from}: expected a syntax error, got {other:?}"),
+        }
+    }
+}

@@ -61,16 +61,130 @@ pub fn parse(text: &str, base_dir: &Path, file: &str) -> Result<Scenario, Scenar
 }
 
 /// The serde layer alone.
+///
+/// The file is read with each `[[structure]]` as a plain table first; then each structure's own
+/// lines are parsed as the struct of its `kind`, so that an error inside a structure carries
+/// `structure[i].<key path>` and the line of the offending key.
 pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
-    toml::from_str::<raw::RawScenario>(text).map_err(|e| syntax_error(e, text, file))
+    let doc = toml::from_str::<raw::RawScenario<toml::Table>>(text)
+        .map_err(|e| syntax_error(e, text, file))?;
+    let bodies = structure_bodies(text);
+    let mut structures = Vec::with_capacity(doc.structure.len());
+    for (i, table) in doc.structure.iter().enumerate() {
+        let (offset, body) = bodies.get(i).copied().unwrap_or((0, ""));
+        let at = |e: ScenarioError| shift(e, i, text, offset);
+        let Some(kind) = table.get("kind").and_then(toml::Value::as_str) else {
+            let (line, column) = line_column(text, offset);
+            return Err(ScenarioError::Syntax {
+                file: file.to_owned(),
+                line,
+                column,
+                path: format!("structure[{i}].kind"),
+                message: format!(
+                    "missing or not a string: one of {}",
+                    raw::RawStructure::KINDS.join(", ")
+                ),
+            });
+        };
+        match raw::RawStructure::from_body(kind, body) {
+            Ok(Ok(s)) => structures.push(s),
+            Ok(Err(e)) => return Err(at(syntax_error(e, body, file))),
+            Err(unknown) => {
+                let key = body.find("kind").unwrap_or(0);
+                let (line, column) = line_column(text, offset + key);
+                return Err(ScenarioError::Syntax {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                    path: format!("structure[{i}].kind"),
+                    message: format!(
+                        "unknown structure kind `{unknown}`, expected one of {}",
+                        raw::RawStructure::KINDS.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(raw::RawScenario {
+        scenario: doc.scenario,
+        pond: doc.pond,
+        catchment: doc.catchment,
+        storm: doc.storm,
+        inflow: doc.inflow,
+        structure: structures,
+        routing: doc.routing,
+        limits: doc.limits,
+    })
+}
+
+/// Moves a syntax error found in structure `i`'s own text (starting at byte `offset` of `text`)
+/// to its place in the file and prefixes its key path.
+fn shift(e: ScenarioError, i: usize, text: &str, offset: usize) -> ScenarioError {
+    match e {
+        ScenarioError::Syntax { file, line, column, path, message } => {
+            let (first_line, _) = line_column(text, offset);
+            let path = if path == "<document>" {
+                format!("structure[{i}]")
+            } else {
+                format!("structure[{i}].{path}")
+            };
+            ScenarioError::Syntax { file, line: first_line + line - 1, column, path, message }
+        }
+        other => other,
+    }
+}
+
+/// Each `[[structure]]`'s own lines: (byte offset, text) from after its header line to the next
+/// table header. A header is a line `[name]` or `[[name]]` whose name starts with a letter
+/// (array values such as `[300.0, 0.0]` on their own line are not headers).
+fn structure_bodies(text: &str) -> Vec<(usize, &str)> {
+    let is_header = |line: &str| {
+        let l = line.trim();
+        let l = l.split('#').next().unwrap_or("").trim_end();
+        let inner = l
+            .strip_prefix("[[")
+            .and_then(|r| r.strip_suffix("]]"))
+            .or_else(|| l.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+        inner.is_some_and(|n| {
+            let n = n.trim();
+            n.starts_with(|c: char| c.is_ascii_alphabetic())
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.\" ".contains(c))
+        })
+    };
+    let mut starts = Vec::new();
+    let mut headers = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if is_header(line) {
+            headers.push(offset);
+            if line.trim().split('#').next().unwrap_or("").trim_end() == "[[structure]]" {
+                starts.push(offset + line.len());
+            }
+        }
+        offset += line.len();
+    }
+    starts
+        .into_iter()
+        .map(|start| {
+            let end = headers.iter().copied().find(|&h| h >= start).unwrap_or(text.len());
+            (start, &text[start..end])
+        })
+        .collect()
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
 }
 
 /// Turns a toml error into line/column and the key path where it happened.
 fn syntax_error(e: toml::de::Error, text: &str, file: &str) -> ScenarioError {
     let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
     let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let (line, column) = line_column(text, offset);
     // Without the input attached, toml's Display ends with "in `a.b.c`" when it knows the keys.
     let mut bare = e.clone();
     bare.set_input(None);

@@ -6,17 +6,19 @@ use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A whole scenario file.
+/// A whole scenario file. `S` is the structure type: the file is first read with each
+/// `[[structure]]` as a spanned TOML table (so that its errors can name `structure[i]` and its
+/// line), then each table is read as a [`RawStructure`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
+pub struct RawScenario<S = RawStructure> {
     pub scenario: RawMeta,
     pub pond: RawPond,
     pub catchment: Option<RawCatchment>,
     pub storm: Option<RawStorm>,
     pub inflow: Option<RawInflow>,
-    #[serde(default)]
-    pub structure: Vec<RawStructure>,
+    #[serde(default = "Vec::new")]
+    pub structure: Vec<S>,
     pub routing: Option<RawRouting>,
     pub limits: Option<RawLimits>,
 }
@@ -304,6 +306,9 @@ macro_rules! structure_kind {
                 #[derive(Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Flat {
+                    // Read when a structure's table is parsed on its own (see `parse_raw`).
+                    #[serde(default, rename = "kind")]
+                    _kind: Option<String>,
                     id: String,
                     outlet: Option<String>,
                     condition: Option<f64>,
@@ -489,4 +494,37 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for CurveSource<T> {
         }
         d.deserialize_any(V(PhantomData))
     }
+}
+
+impl RawStructure {
+    /// Parses one `[[structure]]` table given as its own TOML text (the lines after its header),
+    /// dispatching on `kind` so that errors keep toml's key path and position.
+    pub fn from_body(
+        kind: &str,
+        body: &str,
+    ) -> Result<Result<RawStructure, toml::de::Error>, String> {
+        Ok(match kind {
+            "weir" => toml::from_str(body).map(RawStructure::Weir),
+            "orifice" => toml::from_str(body).map(RawStructure::Orifice),
+            "conduit" => toml::from_str(body).map(RawStructure::Conduit),
+            "window_tower" => toml::from_str(body).map(RawStructure::WindowTower),
+            "frame_tower" => toml::from_str(body).map(RawStructure::FrameTower),
+            "trough" => toml::from_str(body).map(RawStructure::Trough),
+            "spillway" => toml::from_str(body).map(RawStructure::Spillway),
+            "rating_table" => toml::from_str(body).map(RawStructure::RatingTable),
+            other => return Err(other.to_owned()),
+        })
+    }
+
+    /// The kinds, as written in files.
+    pub const KINDS: [&'static str; 8] = [
+        "weir",
+        "orifice",
+        "conduit",
+        "window_tower",
+        "frame_tower",
+        "trough",
+        "spillway",
+        "rating_table",
+    ];
 }
