@@ -69,6 +69,11 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
     let doc = toml::from_str::<raw::RawScenario<toml::Table>>(text)
         .map_err(|e| syntax_error(e, text, file))?;
     let bodies = structure_bodies(text);
+    if bodies.len() != doc.structure.len() {
+        // Structures written as an inline array (`structure = [{ … }]`): no per-structure text,
+        // so errors name the structure but not the line of the key.
+        return from_tables(doc, text, file);
+    }
     let mut structures = Vec::with_capacity(doc.structure.len());
     for (i, table) in doc.structure.iter().enumerate() {
         let (offset, body) = bodies.get(i).copied().unwrap_or((0, ""));
@@ -104,6 +109,43 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
                 });
             }
         }
+    }
+    Ok(raw::RawScenario {
+        scenario: doc.scenario,
+        pond: doc.pond,
+        catchment: doc.catchment,
+        storm: doc.storm,
+        inflow: doc.inflow,
+        structure: structures,
+        routing: doc.routing,
+        limits: doc.limits,
+    })
+}
+
+/// The structures read from their parsed tables (no text positions available).
+fn from_tables(
+    doc: raw::RawScenario<toml::Table>,
+    text: &str,
+    file: &str,
+) -> Result<raw::RawScenario, ScenarioError> {
+    let key_line =
+        text.lines().position(|l| l.trim_start().starts_with("structure")).map_or(1, |i| i + 1);
+    let mut structures = Vec::with_capacity(doc.structure.len());
+    for (i, table) in doc.structure.iter().enumerate() {
+        let s = toml::Value::Table(table.clone()).try_into::<raw::RawStructure>().map_err(|e| {
+            let message = e.message().trim().to_owned();
+            let key = ["unknown field `", "missing field `"]
+                .iter()
+                .find_map(|p| message.strip_prefix(p).and_then(|r| r.split('`').next()));
+            ScenarioError::Syntax {
+                file: file.to_owned(),
+                line: key_line,
+                column: 1,
+                path: key.map_or(format!("structure[{i}]"), |k| format!("structure[{i}].{k}")),
+                message,
+            }
+        })?;
+        structures.push(s);
     }
     Ok(raw::RawScenario {
         scenario: doc.scenario,
