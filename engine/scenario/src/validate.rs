@@ -40,20 +40,18 @@ pub(crate) fn validate(
     }
     if raw.catchment.is_none() && raw.inflow.is_none() && raw.storm.is_none() {
         cx.problems.push(
-            "<scenario>",
+            "storm",
             "nothing drives the pond: give [storm] with [catchment], [inflow], or both",
         );
     }
-    if let (Some(p), Some(r)) = (&pond, &routing) {
-        if let Some(level) = p.max_allowed_level
-            && level > p.crest
-        {
-            cx.problems.push(
-                "pond.max_allowed_level_m",
-                format!("{} is above the dam crest {}", level.m(), p.crest.m()),
-            );
-        }
-        let _ = r;
+    if let Some(p) = &pond
+        && let Some(level) = p.max_allowed_level
+        && level > p.crest
+    {
+        cx.problems.push(
+            "pond.max_allowed_level_m",
+            format!("{} is above the dam crest {}", level.m(), p.crest.m()),
+        );
     }
 
     let problems = cx.problems.into_vec();
