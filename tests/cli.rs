@@ -511,3 +511,41 @@ fn r4_modified_puls_peak_converges_at_second_order() {
     }
     assert!(errors[2] / (reference - 100.0) < 5e-4, "{errors:?}");
 }
+
+/// Rating tables of a demo file at `stages` through the API.
+fn demo_ratings(file: &str, stages: &[f64]) -> Vec<tailtwin::core::RatingCurve> {
+    let s = tailtwin::scenario::load(&demo(file)).unwrap();
+    let z: Vec<tailtwin::core::Elevation> =
+        stages.iter().map(|&z| tailtwin::core::Elevation(z)).collect();
+    tailtwin::pipeline::rating(&s, &z).unwrap()
+}
+
+// Goal: `condition = 0.4` (60 % blocked) reaches the tower as a capacity factor. Setup: the
+// tower-1 rating of both demo files from 368.6 to 372 m. Reference: blocked = 0.4 × intact at
+// every stage (the structure crate scales the whole series system). Tolerance: 1e-12 relative
+// (one multiplication).
+#[test]
+fn blocked_tower_passes_forty_percent_of_the_intact_rating() {
+    let stages: Vec<f64> = (0..35).map(|k| 368.6 + 0.1 * f64::from(k)).collect();
+    let intact = &demo_ratings("valley-pond.toml", &stages)[0];
+    let blocked = &demo_ratings("blocked-tower.toml", &stages)[0];
+    assert_eq!(intact.structure_id, "tower-1");
+    for (a, b) in intact.rows.iter().zip(&blocked.rows) {
+        assert!(a.flow_m3s > 0.0);
+        assert!((b.flow_m3s - 0.4 * a.flow_m3s).abs() <= 1e-12 * a.flow_m3s, "{a:?} {b:?}");
+    }
+}
+
+// Goal: the spillway keys become the practical-weir law with the documented defaults. Setup:
+// the demo spillway (crest 370.9 m, width 6 m, m 0.48, ε 0.92 by default) at 1 m head.
+// Reference by hand: Q = ε m b √(2g) H^1.5 = 0.92 × 0.48 × 6 × √(2 × 9.81) × 1 = 11.7363 m³/s.
+// Tolerance: 1e-4 m³/s (the hand value's rounding).
+#[test]
+fn spillway_rating_matches_the_practical_weir_by_hand() {
+    let curves = demo_ratings("valley-pond.toml", &[370.9, 371.9]);
+    let spillway = curves.iter().find(|c| c.structure_id == "spillway").unwrap();
+    assert_eq!(spillway.rows[0].flow_m3s, 0.0);
+    let hand = 0.92 * 0.48 * 6.0 * (2.0 * 9.81f64).sqrt();
+    assert!((hand - 11.7363).abs() < 1e-4);
+    assert!((spillway.rows[1].flow_m3s - hand).abs() < 1e-4, "{}", spillway.rows[1].flow_m3s);
+}
