@@ -9,7 +9,10 @@ use std::path::PathBuf;
 /// (default `out/<scenario name>`).
 pub fn run(args: &Args) -> anyhow::Result<Status> {
     let run = crate::common::run_flood(args)?;
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&run.report.scenario));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(folder_name(&run.report.scenario)));
     let files = tailtwin::viz::write_all(&dir, &run)
         .with_context(|| format!("writing the results into {}", dir.display()))?;
     if args.json {
@@ -25,4 +28,16 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         }
     }
     Ok(crate::flood::status(&run.report))
+}
+
+/// A scenario name as a single, safe folder name (`/`, spaces, … become `_`).
+fn folder_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    match cleaned.trim_matches('.') {
+        "" => "scenario".to_owned(),
+        s => s.to_owned(),
+    }
 }
