@@ -47,10 +47,6 @@ pub fn forcing(s: &Scenario) -> Result<Forcing, PipelineError> {
         (None, Some(given)) => given.clone(),
         (None, None) => Hydrograph::zero(),
     };
-    let inflow = match &storm {
-        Some(st) => snap_to_rain_boundaries(&inflow, st.hyetograph())?,
-        None => inflow,
-    };
     let storm_summary = match (&s.storm, &storm) {
         (Some(spec), Some(st)) => Some(storm_summary(spec, st)),
         _ => None,
@@ -131,58 +127,5 @@ fn storm_summary(spec: &StormSpec, storm: &Storm) -> StormSummary {
         duration_h: (h.end_s() - h.start_s()) / 3600.0,
         total_depth_mm: h.total_mm(),
         peak_intensity_mm_h: peak,
-    }
-}
-
-/// Largest distance, s, at which an inflow time is moved onto a rain-interval boundary.
-const SNAP_S: f64 = 1e-6;
-
-/// Moves inflow times that lie within [`SNAP_S`] of a rain-interval boundary onto it.
-///
-/// The unit-hydrograph convolution steps at Δt/k, so its k-th point can miss the boundary
-/// k·Δt/k by a few ulp (1800.0000000000023 s instead of 1800 s); the router lands on both
-/// breakpoints and the 2e-12 s step between them stops it. Snapping changes the inflow by at
-/// most Q'·1e-6 s — far below any tolerance — and keeps the series strictly increasing (a point
-/// that would coincide with its predecessor is dropped).
-fn snap_to_rain_boundaries(
-    inflow: &Hydrograph,
-    rain: &Hyetograph,
-) -> Result<Hydrograph, PipelineError> {
-    let (start, step, n) = (rain.start_s(), rain.interval_s(), rain.depth_mm().len() as f64);
-    let mut times: Vec<f64> = Vec::with_capacity(inflow.time_s().len());
-    let mut flows: Vec<f64> = Vec::with_capacity(inflow.time_s().len());
-    for (&t, &q) in inflow.time_s().iter().zip(inflow.flow_m3s()) {
-        let k = ((t - start) / step).round();
-        let boundary = start + k * step;
-        let t = if (0.0..=n).contains(&k) && (t - boundary).abs() < SNAP_S { boundary } else { t };
-        if times.last().is_some_and(|&last| t <= last) {
-            continue;
-        }
-        times.push(t);
-        flows.push(q);
-    }
-    Hydrograph::new(times, flows).map_err(|e| PipelineError::Unsupported(format!("inflow: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // Goal: inflow times a few ulp off a rain boundary land on it; others stay. Setup: 600 s rain
-    // intervals, an inflow point at 1800 + 2.3e-12 s. Reference: 1800 s exactly; volume change
-    // below Q·ΔQ·1e-6. Tolerance: exact times.
-    #[test]
-    fn inflow_times_within_a_microsecond_snap_onto_rain_boundaries() {
-        let rain = Hyetograph::new(0.0, 600.0, vec![1.0; 6]).unwrap();
-        let t_off = 1_800.000_000_000_002_3;
-        let inflow =
-            Hydrograph::new(vec![0.0, 900.0, t_off, 2500.0], vec![0.0, 5.0, 7.0, 3.0]).unwrap();
-        let snapped = snap_to_rain_boundaries(&inflow, &rain).unwrap();
-        assert_eq!(snapped.time_s(), &[0.0, 900.0, 1800.0, 2500.0]);
-        assert_eq!(snapped.flow_m3s(), inflow.flow_m3s());
-        assert!((snapped.volume_m3() - inflow.volume_m3()).abs() < 1e-6);
-        // A point that would coincide with its predecessor after snapping is dropped.
-        let twin = Hydrograph::new(vec![0.0, 1800.0, t_off], vec![0.0, 1.0, 1.0]).unwrap();
-        assert_eq!(snap_to_rain_boundaries(&twin, &rain).unwrap().time_s(), &[0.0, 1800.0]);
     }
 }
