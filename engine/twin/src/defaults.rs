@@ -50,7 +50,7 @@ pub struct PondLevels {
 /// minimum; the colour of each level is tailtwin's reading: blue = operating control, yellow =
 /// pre-flood control, orange = design flood level, red = beach crest − minimum freeboard (the
 /// level at which the freeboard equals the code minimum). `min_freeboard` comes with its own
-/// source (e.g. from `tailtwin-risk`'s limit tables, [R] for the freeboard table).
+/// source (e.g. from `tailtwin-risk`'s limit tables, marked recalled for the freeboard table).
 pub fn pond_level(levels: PondLevels, min_freeboard: Threshold) -> Result<Thresholds, TwinError> {
     let v = Confidence::Verified;
     let red = ThresholdSource {

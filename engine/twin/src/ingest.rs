@@ -178,7 +178,7 @@ impl Store {
             let mut sink = |rec: Record<'_>| -> Result<(), TwinError> {
                 report.rows_read += 1;
                 if let Some(p) = progress.as_mut()
-                    && report.rows_read % PROGRESS_EVERY == 0
+                    && report.rows_read.is_multiple_of(PROGRESS_EVERY)
                 {
                     p(report.rows_read);
                 }

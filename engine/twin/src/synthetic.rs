@@ -272,7 +272,7 @@ pub fn generate(rows: u64) -> Fixture {
                     Some(Reason::UnitMismatch),
                 ),
                 Cell::BadTime => {
-                    let bad = if idx % 2 == 0 {
+                    let bad = if idx.is_multiple_of(2) {
                         "2024-06-31T25:00:00+08:00".to_string()
                     } else {
                         format!("{t}")
