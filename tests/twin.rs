@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tailtwin::twin::synthetic::{self, Expected};
-use tailtwin::twin::{Format, IngestReport, Pond, Reason, Sensor, SensorKind, Store};
+use tailtwin::twin::{Format, IngestReport, Pond, Reason, Sensor, SensorKind, Store, TwinError};
 
 pub(crate) fn fixture_store(dir: &Path) -> Store {
     let mut store = Store::init(dir.join("twin.sqlite")).expect("init");
@@ -225,6 +225,91 @@ fn naive_time_without_a_pond_zone_is_quarantined() {
     let r = store.ingest_bytes("n.csv", csv.as_bytes(), Format::Csv, None).expect("ingest");
     assert_eq!(r.accepted, 1);
     assert_eq!(r.quarantined_for(Reason::NaiveTimeWithoutZone), 1);
+}
+
+// Goal: the schema is versioned; a database from a newer build or an uninitialised file is
+// refused with a typed error, never opened blindly. Setup: init, then bump user_version by hand;
+// open an empty file. Reference: SchemaTooNew / NotInitialised. Tolerance: exact.
+#[test]
+fn schema_is_versioned_and_newer_databases_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v.sqlite");
+    let store = Store::init(&path).expect("init");
+    assert_eq!(store.schema_version().expect("version"), tailtwin::twin::SCHEMA_VERSION);
+    assert_eq!(store.status().expect("status").journal_mode, "wal");
+    drop(store);
+    assert!(Store::open(&path).is_ok(), "reopen");
+    let raw = bump_schema_version(&path);
+    assert!(
+        matches!(Store::open(&path), Err(TwinError::SchemaTooNew { found, .. }) if found == raw)
+    );
+    std::fs::write(dir.path().join("empty.sqlite"), b"").expect("empty");
+    assert!(matches!(Store::open(dir.path().join("empty.sqlite")), Err(TwinError::NotInitialised)));
+}
+
+/// Sets user_version one past this build's, as a newer build would have.
+fn bump_schema_version(path: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let next = tailtwin::twin::SCHEMA_VERSION + 1;
+    conn.pragma_update(None, "user_version", next).expect("bump");
+    next
+}
+
+// Goal: quality flags judge a reading against its true neighbours in time, whatever the file
+// order, and implausible readings stay out of the alarms. Setup: L1 (rate limit 1 m/h, blue at
+// 366.5 m) reads 366.0 m every 10 min for 2 h; a later file brings a 367.0 m reading at 00:35
+// (between two stored ones). Reference: the late reading is flagged `rate` (1 m in 5 min ≫ 1 m/h),
+// kept in the store, its neighbours are not flagged, and no alarm is raised. Tolerance: exact.
+#[test]
+fn a_late_spike_is_flagged_against_its_neighbours_and_raises_no_alarm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = fixture_store(dir.path());
+    let mut l1 = store.sensor("L1").expect("L1");
+    l1.thresholds = Some(tailtwin::twin::Thresholds::site(
+        tailtwin::twin::Direction::Rising,
+        [Some(366.5), None, None, None],
+        0.05,
+        3600.0,
+    ));
+    store.upsert_sensor(&l1).expect("thresholds");
+    let t0 = tailtwin::twin::parse_timestamp("2024-07-01T00:00:00Z", None).expect("t0");
+    let mut csv = String::from("sensor,time,value\n");
+    for i in 0..13 {
+        let t = tailtwin::twin::format_timestamp(t0 + i * 600_000).expect("time");
+        csv.push_str(&format!("L1,{t},366.0\n"));
+    }
+    let r = store.ingest_bytes("base.csv", csv.as_bytes(), Format::Csv, None).expect("base");
+    assert_eq!((r.accepted, r.flagged.len()), (13, 0));
+    let late = "sensor,time,value\nL1,2024-07-01T00:35:00Z,367.0\n";
+    let r = store.ingest_bytes("late.csv", late.as_bytes(), Format::Csv, None).expect("late");
+    assert_eq!(r.flagged.get("rate"), Some(&1));
+    let obs = store.observations("L1", i64::MIN, i64::MAX).expect("obs");
+    let flagged: Vec<i64> = obs.iter().filter(|o| o.flags != 0).map(|o| o.t_ms).collect();
+    assert_eq!(flagged, vec![t0 + 35 * 60_000]);
+    assert_eq!(obs.len(), 14);
+    let eval = store.evaluate_alarms(synthetic::POND, None).expect("alarms");
+    assert!(eval.events.is_empty(), "{:?}", eval.events);
+}
+
+// Goal: bad configuration is a typed error, not a panic. Setup: thresholds out of order, a level
+// sensor declared in kPa, an unknown pond. Reference: InvalidThresholds, SensorUnit, UnknownPond.
+#[test]
+fn bad_sensor_configuration_is_a_typed_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = fixture_store(dir.path());
+    let mut s = Sensor::new("LX", synthetic::POND, SensorKind::PondLevel);
+    s.thresholds = Some(tailtwin::twin::Thresholds::site(
+        tailtwin::twin::Direction::Rising,
+        [Some(367.0), Some(366.0), None, None],
+        0.05,
+        0.0,
+    ));
+    assert!(matches!(store.upsert_sensor(&s), Err(TwinError::InvalidThresholds { .. })));
+    s.thresholds = None;
+    s.unit = "kPa".into();
+    assert!(matches!(store.upsert_sensor(&s), Err(TwinError::SensorUnit { .. })));
+    let orphan = Sensor::new("LY", "nowhere", SensorKind::PondLevel);
+    assert!(matches!(store.upsert_sensor(&orphan), Err(TwinError::UnknownPond(_))));
 }
 
 mod alarms;
