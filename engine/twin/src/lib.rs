@@ -64,18 +64,25 @@
 //! (threshold guidance); GB/T 28592-2012 (24 h precipitation classes); SQLite WAL and atomic-commit
 //! documentation. See shared/reference/standards.md §8 for confidence marks.
 //!
-//! # Verification (tests/twin.rs and unit tests)
+//! # Verification (tests/twin.rs, tests/twin/*.rs and unit tests)
 //!
-//! - `million_row_fixture_counts_match_the_injected_faults` (ignored, release) and
-//!   `hundred_thousand_row_fixture_counts_match_the_injected_faults`: exact counts of accepted,
-//!   duplicate, quarantined by reason, derived from the generator's injected faults.
-//! - `second_ingest_of_the_same_file_changes_nothing`, `overlapping_export_counts_duplicates_once`.
-//! - `kill_during_ingest_leaves_the_database_consistent`: a child process is SIGKILLed mid-file;
-//!   integrity check passes, nothing of the file is visible, re-ingest gives the exact counts.
-//! - `conflicting_rows_are_quarantined_together`, `units_convert_or_quarantine`.
-//! - `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis),
-//!   `roll_up_four_blue_points_make_a_yellow_item_and_pond`, rainfall 24 h window, unit tests of
-//!   [`roll_up`], timestamps, CSV splitting, quality rules and guidance defaults.
+//! - `million_row_fixture_counts_match_the_injected_faults`: 10⁶ rows from [`synthetic`]; exact
+//!   counts of accepted, duplicate, quarantined by reason, the quarantined lines themselves, and
+//!   the rate/stuck flags, all derived from the generator's injection decisions.
+//! - `second_ingest_of_the_same_file_changes_nothing` (every table's row count unchanged, also
+//!   under another file name), `overlapping_export_counts_duplicates_once`.
+//! - `kill_during_ingest_leaves_the_database_consistent`: a child process is SIGKILLed inside the
+//!   file's transaction; integrity and foreign-key checks pass, nothing of the file is visible, a
+//!   re-ingest gives the exact counts.
+//! - `conflicting_rows_are_quarantined_together`, `units_convert_or_quarantine_and_json_rows_keep_their_lines`,
+//!   `naive_time_without_a_pond_zone_is_quarantined`, `schema_is_versioned_and_newer_databases_are_refused`,
+//!   `a_late_spike_is_flagged_against_its_neighbours_and_raises_no_alarm`,
+//!   `bad_sensor_configuration_is_a_typed_error`.
+//! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
+//!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
+//!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
+//! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
+//!   defaults.
 
 pub mod alarms;
 pub mod defaults;
