@@ -312,5 +312,27 @@ fn bad_sensor_configuration_is_a_typed_error() {
     assert!(matches!(store.upsert_sensor(&orphan), Err(TwinError::UnknownPond(_))));
 }
 
+// Goal: a file that cannot be split into rows is kept whole in the quarantine with the line of
+// the failure, and is not mistaken for ingested data. Setup: a JSON array with a missing comma
+// on line 3; a CSV without a sensor column. Reference: zero rows read, `unreadable` names the
+// line, one quarantine entry holding the whole text. Tolerance: exact.
+#[test]
+fn unreadable_files_are_quarantined_whole_with_the_failing_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = fixture_store(dir.path());
+    let json = "[\n {\"sensor\":\"L1\",\"time\":\"2024-07-01T00:00:00Z\",\"value\":1}\n {\"sensor\":\"L1\"}\n]";
+    let r = store.ingest_bytes("bad.json", json.as_bytes(), Format::Json, None).expect("json");
+    assert_eq!((r.rows_read, r.accepted), (0, 0));
+    assert!(r.unreadable.as_deref().is_some_and(|u| u.starts_with("line 3:")), "{r:?}");
+    let csv = "station,time,value\nL1,2024-07-01T00:00:00Z,1\n";
+    let r = store.ingest_bytes("bad.csv", csv.as_bytes(), Format::Csv, None).expect("csv");
+    assert!(r.unreadable.as_deref().is_some_and(|u| u.contains("no sensor column")), "{r:?}");
+    let q = store.quarantine(None, 10).expect("q");
+    assert_eq!(q.len(), 2);
+    assert_eq!((q[0].line, q[0].raw_text.as_str()), (3, json));
+    assert_eq!((q[1].line, q[1].raw_text.as_str()), (1, csv));
+    assert_eq!(store.status().expect("status").observations, 0);
+}
+
 mod alarms;
 mod kill;
