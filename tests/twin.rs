@@ -334,5 +334,44 @@ fn unreadable_files_are_quarantined_whole_with_the_failing_line() {
     assert_eq!(store.status().expect("status").observations, 0);
 }
 
+// Goal: rows quarantined for a configuration reason pass once the configuration is fixed, and
+// facts of the data stay quarantined. Setup: rows of an unregistered sensor N1 (two agreeing
+// with nothing, two contradicting each other at 08:10), a level in kPa, a bad value; then N1 is
+// registered and the quarantine requeued, twice. Reference: 4 rows re-judged; the 08:00 row
+// accepted; the 08:10 pair a conflict (both quarantined, the one accepted first within the
+// requeue counted there, not as retracted); kPa stays a unit mismatch; the bad value is not
+// re-judged; the second requeue re-judges only the kPa row and changes nothing. Tolerance: exact.
+#[test]
+fn requeue_accepts_rows_once_their_sensor_is_registered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = fixture_store(dir.path());
+    let csv = "sensor,time,value,unit\nN1,2024-07-01T08:00:00+08:00,1.5,m\nN1,2024-07-01T08:10:00+08:00,1.6,m\nN1,2024-07-01T08:10:00+08:00,1.7,m\nL1,2024-07-01T08:00:00+08:00,5,kPa\nL1,2024-07-01T08:00:00+08:00,oops,m\n";
+    let r =
+        store.ingest_bytes("late-sensor.csv", csv.as_bytes(), Format::Csv, None).expect("ingest");
+    assert_eq!((r.accepted, r.quarantined_for(Reason::UnknownSensor)), (0, 3));
+    store.upsert_sensor(&Sensor::new("N1", synthetic::POND, SensorKind::PondLevel)).expect("N1");
+    let q = store.requeue_quarantine().expect("requeue");
+    assert_eq!((q.rows, q.accepted, q.duplicates, q.retracted), (4, 1, 0, 0));
+    let want: std::collections::BTreeMap<Reason, u64> =
+        [(Reason::DuplicateConflict, 2), (Reason::UnitMismatch, 1)].into_iter().collect();
+    assert_eq!(q.quarantined, want);
+    assert_eq!(store.observations("N1", i64::MIN, i64::MAX).expect("obs").len(), 1);
+    let before = table_counts(&store);
+    let again = store.requeue_quarantine().expect("again");
+    assert_eq!((again.rows, again.accepted), (1, 0));
+    assert_eq!(table_counts(&store), before);
+    let lines: Vec<(i64, Reason)> =
+        store.quarantine(None, 10).expect("q").iter().map(|q| (q.line, q.reason)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            (3, Reason::DuplicateConflict),
+            (4, Reason::DuplicateConflict),
+            (5, Reason::UnitMismatch),
+            (6, Reason::BadValue)
+        ]
+    );
+}
+
 mod alarms;
 mod kill;

@@ -63,6 +63,25 @@ pub struct IngestReport {
 }
 
 impl IngestReport {
+    /// A report with every count zero.
+    pub(crate) fn empty(file: &str, format: Format) -> Self {
+        IngestReport {
+            file: file.into(),
+            sha256: String::new(),
+            format,
+            already_ingested: false,
+            rows_read: 0,
+            accepted: 0,
+            duplicates: 0,
+            quarantined: BTreeMap::new(),
+            retracted: 0,
+            flagged: BTreeMap::new(),
+            unreadable: None,
+            first_t_ms: None,
+            last_t_ms: None,
+        }
+    }
+
     /// Σ quarantined over reasons.
     pub fn quarantined_total(&self) -> u64 {
         self.quarantined.values().sum()
@@ -74,7 +93,7 @@ impl IngestReport {
     }
 }
 
-struct SensorInfo {
+pub(crate) struct SensorInfo {
     sid: i64,
     dim: Dimension,
     kind: SensorKind,
@@ -129,21 +148,7 @@ impl Store {
         mut progress: Option<Progress<'_>>,
     ) -> Result<IngestReport, TwinError> {
         let sha = Sha256::digest(bytes);
-        let mut report = IngestReport {
-            file: name.into(),
-            sha256: hex(&sha),
-            format,
-            already_ingested: false,
-            rows_read: 0,
-            accepted: 0,
-            duplicates: 0,
-            quarantined: BTreeMap::new(),
-            retracted: 0,
-            flagged: BTreeMap::new(),
-            unreadable: None,
-            first_t_ms: None,
-            last_t_ms: None,
-        };
+        let mut report = IngestReport { sha256: hex(&sha), ..IngestReport::empty(name, format) };
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let seen: Option<i64> = tx
             .query_row("SELECT fid FROM files WHERE sha256 = ?1", [&sha[..]], |r| r.get(0))
@@ -165,14 +170,9 @@ impl Store {
         )?;
         let fid = tx.last_insert_rowid();
         let sensors = load_sensors(&tx)?;
-        let mut conflicts: HashSet<(i64, i64)> = HashSet::new();
-        {
-            let mut stmt = tx.prepare("SELECT sid, t_ms FROM conflicts")?;
-            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                conflicts.insert(row?);
-            }
-        }
+        let mut conflicts = load_conflicts(&tx)?;
         let mut touched: BTreeSet<i64> = BTreeSet::new();
+        let mut header: Option<&str> = None;
         let problem = {
             let mut w = Writer::new(&tx, fid)?;
             let mut sink = |rec: Record<'_>| -> Result<(), TwinError> {
@@ -182,13 +182,15 @@ impl Store {
                 {
                     p(report.rows_read);
                 }
-                w.row(&rec, &sensors, &mut conflicts, &mut touched, &mut report)
+                w.raw.execute(params![fid, rec.line, rec.text])?;
+                w.row(fid, &rec, &sensors, &mut conflicts, &mut touched, &mut report)
             };
             match format {
-                Format::Csv => read_csv(bytes, &mut sink)?,
+                Format::Csv => read_csv(bytes, &mut header, &mut sink)?,
                 Format::Json => read_json(bytes, &mut sink)?,
             }
         };
+        tx.execute("UPDATE files SET header = ?2 WHERE fid = ?1", params![fid, header])?;
         if let Err(FileProblem::Unreadable { line, detail }) = problem {
             tx.execute(
                 "INSERT INTO quarantine(fid, line, raw_text, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -196,13 +198,7 @@ impl Store {
             )?;
             report.unreadable = Some(format!("line {line}: {detail}"));
         }
-        for sid in &touched {
-            let quality = sensors.values().find(|s| s.sid == *sid).map(|s| s.quality);
-            let quality = quality.ok_or_else(|| TwinError::Corrupt(format!("sensor sid {sid}")))?;
-            for (flag, n) in crate::quality::recompute(&tx, *sid, &quality)? {
-                *report.flagged.entry(flag).or_insert(0) += n;
-            }
-        }
+        recompute_quality(&tx, &sensors, &touched, &mut report)?;
         let json = serde_json::to_string(&report)
             .map_err(|source| TwinError::Json { what: "ingest report", source })?;
         tx.execute("UPDATE files SET report = ?2 WHERE fid = ?1", params![fid, json])?;
@@ -211,7 +207,31 @@ impl Store {
     }
 }
 
-fn load_sensors(tx: &Transaction<'_>) -> Result<HashMap<String, SensorInfo>, TwinError> {
+/// Re-judges the quality of the touched sensors; counts newly set flags into the report.
+pub(crate) fn recompute_quality(
+    tx: &Transaction<'_>,
+    sensors: &HashMap<String, SensorInfo>,
+    touched: &BTreeSet<i64>,
+    report: &mut IngestReport,
+) -> Result<(), TwinError> {
+    for sid in touched {
+        let quality = sensors.values().find(|s| s.sid == *sid).map(|s| s.quality);
+        let quality = quality.ok_or_else(|| TwinError::Corrupt(format!("sensor sid {sid}")))?;
+        for (flag, n) in crate::quality::recompute(tx, *sid, &quality)? {
+            *report.flagged.entry(flag).or_insert(0) += n;
+        }
+    }
+    Ok(())
+}
+
+/// Instants whose rows conflict.
+pub(crate) fn load_conflicts(tx: &Transaction<'_>) -> Result<HashSet<(i64, i64)>, TwinError> {
+    let mut stmt = tx.prepare("SELECT sid, t_ms FROM conflicts")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn load_sensors(tx: &Transaction<'_>) -> Result<HashMap<String, SensorInfo>, TwinError> {
     let mut stmt = tx.prepare(
         "SELECT s.sid, s.id, s.kind, s.unit, p.id, p.utc_offset_s,
                 s.q_min, s.q_max, s.q_max_rate_per_s, s.q_stuck_after_s
@@ -254,9 +274,12 @@ fn load_sensors(tx: &Transaction<'_>) -> Result<HashMap<String, SensorInfo>, Twi
 }
 
 /// The prepared statements of one file's ingest.
-struct Writer<'t> {
+pub(crate) struct Writer<'t> {
+    /// The file being ingested (0 in a requeue).
     fid: i64,
-    raw: rusqlite::CachedStatement<'t>,
+    /// In a requeue: rows of other files placed by this requeue (they are in its report).
+    pub(crate) requeued: Option<HashSet<(i64, i64)>>,
+    pub(crate) raw: rusqlite::CachedStatement<'t>,
     insert_obs: rusqlite::CachedStatement<'t>,
     get_obs: rusqlite::CachedStatement<'t>,
     quarantine: rusqlite::CachedStatement<'t>,
@@ -265,9 +288,10 @@ struct Writer<'t> {
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: &'t Transaction<'t>, fid: i64) -> Result<Self, TwinError> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, fid: i64) -> Result<Self, TwinError> {
         Ok(Writer {
             fid,
+            requeued: None,
             raw: tx.prepare_cached("INSERT INTO raw_rows(fid, line, text) VALUES (?1, ?2, ?3)")?,
             insert_obs: tx.prepare_cached(
                 "INSERT INTO observations(sid, t_ms, value, fid, line) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -287,7 +311,7 @@ impl<'t> Writer<'t> {
         })
     }
 
-    fn quarantine(
+    pub(crate) fn quarantine(
         &mut self,
         fid: i64,
         line: i64,
@@ -308,38 +332,53 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    fn row(
+    /// Judges a record of file `fid` and places it: quarantine, accepted, duplicate or conflict.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn row(
         &mut self,
+        fid: i64,
         rec: &Record<'_>,
         sensors: &HashMap<String, SensorInfo>,
         conflicts: &mut HashSet<(i64, i64)>,
         touched: &mut BTreeSet<i64>,
         report: &mut IngestReport,
     ) -> Result<(), TwinError> {
-        self.raw.execute(params![self.fid, rec.line, rec.text])?;
-        let judged = judge(rec, sensors);
-        let (key, value) = match judged {
-            Ok(kv) => kv,
-            Err((reason, detail, key)) => {
-                self.quarantine(self.fid, rec.line, &rec.text, reason, &detail, key)?;
-                *report.quarantined.entry(reason).or_insert(0) += 1;
-                return Ok(());
+        match judge(rec, sensors) {
+            Ok((key, value)) => {
+                let at = (fid, rec.line);
+                self.place(at, &rec.text, key, value, conflicts, touched, report)
             }
-        };
+            Err((reason, detail, key)) => {
+                self.quarantine(fid, rec.line, &rec.text, reason, &detail, key)?;
+                *report.quarantined.entry(reason).or_insert(0) += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Places a judged row (file, line) with its key and SI value.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn place(
+        &mut self,
+        at: (i64, i64),
+        text: &str,
+        key: (i64, i64),
+        value: f64,
+        conflicts: &mut HashSet<(i64, i64)>,
+        touched: &mut BTreeSet<i64>,
+        report: &mut IngestReport,
+    ) -> Result<(), TwinError> {
+        let (fid, line) = at;
         if conflicts.contains(&key) {
             let detail = format!("value {value} for an instant whose rows already conflict");
-            self.quarantine(
-                self.fid,
-                rec.line,
-                &rec.text,
-                Reason::DuplicateConflict,
-                &detail,
-                Some(key),
-            )?;
+            self.quarantine(fid, line, text, Reason::DuplicateConflict, &detail, Some(key))?;
             *report.quarantined.entry(Reason::DuplicateConflict).or_insert(0) += 1;
             return Ok(());
         }
-        if self.insert_obs.execute(params![key.0, key.1, value, self.fid, rec.line])? == 1 {
+        if self.insert_obs.execute(params![key.0, key.1, value, fid, line])? == 1 {
+            if let Some(here) = self.requeued.as_mut() {
+                here.insert(at);
+            }
             report.accepted += 1;
             touched.insert(key.0);
             report.first_t_ms = Some(report.first_t_ms.map_or(key.1, |t| t.min(key.1)));
@@ -350,24 +389,29 @@ impl<'t> Writer<'t> {
             .get_obs
             .query_row(params![key.0, key.1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         if same_value(old, value) {
-            self.dup.execute(params![key.0, key.1, self.fid, rec.line])?;
+            self.dup.execute(params![key.0, key.1, fid, line])?;
+            if let Some(here) = self.requeued.as_mut() {
+                here.insert(at);
+            }
             report.duplicates += 1;
             return Ok(());
         }
-        self.conflict(key, value, old, (old_fid, old_line), rec, report)?;
+        self.conflict(key, value, old, (old_fid, old_line), at, text, report)?;
         conflicts.insert(key);
         touched.insert(key.0);
         Ok(())
     }
 
     /// Moves the accepted row of `key` and its duplicates to quarantine with the new row.
+    #[allow(clippy::too_many_arguments)]
     fn conflict(
         &mut self,
         key: (i64, i64),
         value: f64,
         old: f64,
         old_at: (i64, i64),
-        rec: &Record<'_>,
+        at: (i64, i64),
+        text: &str,
         report: &mut IngestReport,
     ) -> Result<(), TwinError> {
         let tx = self.tx;
@@ -393,12 +437,14 @@ impl<'t> Writer<'t> {
                 params![fid, line],
                 |r| r.get(0),
             )?;
-            let detail = format!(
-                "value {old} conflicts with {value} (file {}, line {})",
-                self.fid, rec.line
-            );
+            let detail =
+                format!("value {old} conflicts with {value} (file {}, line {})", at.0, at.1);
             self.quarantine(fid, line, &text, Reason::DuplicateConflict, &detail, Some(key))?;
-            if fid == self.fid {
+            let counted_here = match &self.requeued {
+                Some(here) => here.contains(&(fid, line)),
+                None => fid == self.fid,
+            };
+            if counted_here {
                 // It was counted in this report: first the accepted row, then duplicates.
                 if i == 0 {
                     report.accepted -= 1;
@@ -412,23 +458,16 @@ impl<'t> Writer<'t> {
         }
         let detail =
             format!("value {value} conflicts with {old} (file {}, line {})", old_at.0, old_at.1);
-        self.quarantine(
-            self.fid,
-            rec.line,
-            &rec.text,
-            Reason::DuplicateConflict,
-            &detail,
-            Some(key),
-        )?;
+        self.quarantine(at.0, at.1, text, Reason::DuplicateConflict, &detail, Some(key))?;
         *report.quarantined.entry(Reason::DuplicateConflict).or_insert(0) += 1;
         Ok(())
     }
 }
 
-type Judged = Result<((i64, i64), f64), (Reason, String, Option<(i64, i64)>)>;
+pub(crate) type Judged = Result<((i64, i64), f64), (Reason, String, Option<(i64, i64)>)>;
 
 /// Sensor, unit and time of a record → (key, SI value), or why not.
-fn judge(rec: &Record<'_>, sensors: &HashMap<String, SensorInfo>) -> Judged {
+pub(crate) fn judge(rec: &Record<'_>, sensors: &HashMap<String, SensorInfo>) -> Judged {
     let f = rec.fields.as_ref().map_err(|r| (r.reason, r.detail.clone(), None))?;
     let sensor = f.sensor.trim();
     let Some(info) = sensors.get(sensor) else {

@@ -10,6 +10,8 @@
 //!   (designed, filled by later work), alarm state and alarm log.
 //! - **Ingest** ([`Store::ingest_csv`], [`Store::ingest_json`] → [`IngestReport`]): one
 //!   transaction per file, idempotent by SHA-256 of the file; the row rules are in [`ingest`].
+//! - **Requeue** ([`Store::requeue_quarantine`]): rows quarantined for a configuration reason
+//!   (unknown sensor, unit mismatch, naive time without zone) are re-judged once it is fixed.
 //! - **Quality control** ([`quality`]): range, rate of change, stuck sensor — flag, never delete.
 //! - **Alarms** ([`Store::evaluate_alarms`] → [`AlarmEvaluation`]): blue/yellow/orange/red per
 //!   point with deadband and hold time, the point → item → pond roll-up ([`roll_up`]), a log of
@@ -77,7 +79,8 @@
 //! - `conflicting_rows_are_quarantined_together`, `units_convert_or_quarantine_and_json_rows_keep_their_lines`,
 //!   `naive_time_without_a_pond_zone_is_quarantined`, `schema_is_versioned_and_newer_databases_are_refused`,
 //!   `a_late_spike_is_flagged_against_its_neighbours_and_raises_no_alarm`,
-//!   `bad_sensor_configuration_is_a_typed_error`.
+//!   `bad_sensor_configuration_is_a_typed_error`, `unreadable_files_are_quarantined_whole_with_the_failing_line`,
+//!   `requeue_accepts_rows_once_their_sensor_is_registered`.
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
@@ -92,6 +95,7 @@ pub mod model;
 pub mod parse;
 pub mod quality;
 pub mod query;
+pub mod requeue;
 pub mod schema;
 pub mod store;
 pub mod synthetic;
@@ -105,6 +109,7 @@ pub use model::{
 };
 pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
+pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Durability, Store, StoreStatus};
 

@@ -194,6 +194,7 @@ fn utf8_line(raw: &[u8]) -> Result<&str, Cow<'_, str>> {
 /// are skipped and not counted as rows.
 pub(crate) fn read_csv<'a>(
     bytes: &'a [u8],
+    header: &mut Option<&'a str>,
     mut sink: impl FnMut(Record<'a>) -> Result<(), crate::TwinError>,
 ) -> Result<Result<(), FileProblem>, crate::TwinError> {
     let mut cols: Option<Columns> = None;
@@ -235,7 +236,10 @@ pub(crate) fn read_csv<'a>(
         };
         let Some(c) = &cols else {
             match columns(&fields) {
-                Ok(c) => cols = Some(c),
+                Ok(c) => {
+                    cols = Some(c);
+                    *header = Some(text);
+                }
                 Err(detail) => return Ok(Err(FileProblem::Unreadable { line, detail })),
             }
             continue;
@@ -290,7 +294,7 @@ struct JsonDocument<'a> {
     observations: Vec<&'a RawValue>,
 }
 
-fn json_fields<'a>(raw: &'a str) -> Result<Fields<'a>, Rejection> {
+pub(crate) fn json_fields<'a>(raw: &'a str) -> Result<Fields<'a>, Rejection> {
     let row: JsonRow<'a> = serde_json::from_str(raw)
         .map_err(|e| reject(Reason::Malformed, format!("not an observation object: {e}")))?;
     let value = match row.value {

@@ -46,6 +46,7 @@ CREATE TABLE files (
     format       TEXT NOT NULL,
     bytes        INTEGER NOT NULL,
     ingested_at  TEXT NOT NULL,
+    header       TEXT,                 -- the CSV header line (re-reading quarantined rows)
     report       TEXT NOT NULL         -- the IngestReport as JSON
 );
 CREATE TABLE raw_rows (                -- every data line of every file, verbatim: nothing is lost
