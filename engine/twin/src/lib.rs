@@ -80,7 +80,8 @@
 //!   `naive_time_without_a_pond_zone_is_quarantined`, `schema_is_versioned_and_newer_databases_are_refused`,
 //!   `a_late_spike_is_flagged_against_its_neighbours_and_raises_no_alarm`,
 //!   `bad_sensor_configuration_is_a_typed_error`, `unreadable_files_are_quarantined_whole_with_the_failing_line`,
-//!   `requeue_accepts_rows_once_their_sensor_is_registered`.
+//!   `requeue_accepts_rows_once_their_sensor_is_registered`,
+//!   `row_order_does_not_change_what_is_accepted_or_quarantined` (three shuffles of 20 000 rows).
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
