@@ -388,7 +388,9 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 
 /// What a store holds, independent of line numbers: observations (sensor, t, value, flags) and
 /// the quarantine as sorted (reason, raw text).
-fn content(store: &Store) -> (Vec<(String, i64, f64, i64)>, Vec<(Reason, String)>) {
+type Content = (Vec<(String, i64, f64, i64)>, Vec<(Reason, String)>);
+
+fn content(store: &Store) -> Content {
     let mut obs = Vec::new();
     for s in store.sensors(None).expect("sensors") {
         for o in store.observations(&s.id, i64::MIN, i64::MAX).expect("obs") {
