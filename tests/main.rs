@@ -8,3 +8,4 @@ mod risk_checks;
 mod routing;
 mod scenario;
 mod structures;
+mod twin;
