@@ -23,6 +23,7 @@ td.s{white-space:nowrap}
 .yes{color:#a01515;font-weight:bold}
 .warn{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
 .note{color:#555;font-size:.9em}
+tr.noterow td{border-top:none;padding-top:0}
 figure{margin:1.2em 0}
 figure svg{width:100%;height:auto;border:1px solid #ddd}
 figcaption{font-weight:bold;margin-top:.3em}
@@ -121,8 +122,11 @@ fn key_results(h: &mut String, r: &Report) {
     row(h, "核查结论 / Check outcome", &outcome);
     row(h, "尾矿库等别 / Pond grade", &grade);
     let rp =
-        r.design_return_period_years.map_or("—".into(), |y| format!("{} 年 / years", num(y)));
-    row(h, "设计洪水重现期 / Design return period", &rp);
+        r.design_return_period_years.map_or("—".into(), |y| format!("≥ {} 年 / years", num(y)));
+    row(h, "防洪标准 / Required design flood", &rp);
+    if let Some(used) = r.storm.as_ref().and_then(|s| s.return_period_years) {
+        row(h, "计算暴雨重现期 / Storm return period used", &format!("{} 年 / years", num(used)));
+    }
     row(
         h,
         "最高库水位 / Peak pond level",
@@ -176,7 +180,7 @@ fn checks(h: &mut String, checks: &[Check]) {
         "<section id=\"checks\">\n<h2>规范核查 / Code checks</h2>\n<table>\n<tr><th>编号 / id</th>\
          <th>项目 / Check</th><th>计算值 / Value</th><th></th><th>限值 / Limit</th><th>单位 / Unit</th>\
          <th>结论 / Result</th><th>标准 / Standard</th><th>条款 / Clause</th>\
-         <th>可信度 / Confidence</th><th>说明 / Note</th></tr>\n",
+         <th>可信度 / Confidence</th></tr>\n",
     );
     for c in checks {
         let (sc, sl) = status_cell(c.status);
@@ -185,7 +189,8 @@ fn checks(h: &mut String, checks: &[Check]) {
             h,
             "<tr id=\"check-{id}\"><td><code>{id}</code></td><td>{} / {}</td><td class=\"n\">{}</td>\
              <td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"s {sc}\">{sl}</td><td class=\"s\">{}</td>\
-             <td class=\"s\">{}</td><td class=\"s {cc}\">{cl}</td><td class=\"note\">{}</td></tr>",
+             <td>{}</td><td class=\"s {cc}\">{cl}</td></tr>\n<tr class=\"noterow\"><td></td>\
+             <td colspan=\"9\" class=\"note\">{}</td></tr>",
             esc(&c.name_zh),
             esc(&c.name_en),
             opt(c.value),
