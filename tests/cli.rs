@@ -425,14 +425,14 @@ fn check<'a>(run: &'a FloodRun, id: &str) -> &'a tailtwin::core::Check {
 }
 
 // Goal: `[limits]` overrides reach the checks as site values. Setup: the demo with a site
-// minimum freeboard of 1.3 m (the run reaches 1.16 m). Reference: limit 1.3, standard "site",
+// minimum freeboard of 1.5 m (the run reaches 1.35 m). Reference: limit 1.5, standard "site",
 // status fail. Tolerance: exact.
 #[test]
 fn site_limit_overrides_the_code_freeboard() {
     use tailtwin::core::{CheckStatus, Standard};
-    let run = demo_run_with(|t| format!("{t}\n[limits]\nmin_freeboard_m = 1.3\n"));
+    let run = demo_run_with(|t| format!("{t}\n[limits]\nmin_freeboard_m = 1.5\n"));
     let fb = check(&run, "freeboard");
-    assert_eq!(fb.limit, Some(1.3));
+    assert_eq!(fb.limit, Some(1.5));
     assert_eq!(fb.standard, Standard::Site);
     assert_eq!(fb.status, CheckStatus::Fail);
 }
