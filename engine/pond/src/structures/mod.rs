@@ -6,7 +6,8 @@
 //!
 //! One closed enum, [`Structure`], over: [`Weir`], [`Orifice`], [`Conduit`] (pipe or tunnel),
 //! [`WindowTower`] (窗口式排水井), [`FrameTower`] (框架式排水井), [`InclinedTrough`]
-//! (排水斜槽), [`Spillway`] (溢洪道) and [`RatingTable`]. Each validates on construction and
+//! (排水斜槽), [`Spillway`] (溢洪道), [`RatingTable`] and [`Breach`] (溃口, a trapezoid growing in
+//! time; see [`breach`]). Each validates on construction and
 //! returns a typed [`StructureError`] carrying the offending values; builders (`with_…`) add
 //! options (tailwater, approach channel, losses, gravity, condition). [`rating_curve`] and
 //! [`combined_rating_curve`] turn any [`Outlet`] (or a slice of them) into a core
@@ -144,6 +145,7 @@
 //!   kind (`random_geometries::*`, proptest) and for the demo set
 //!   (`demo_set_is_monotone_and_continuous_at_every_regime_change`).
 
+pub mod breach;
 mod common;
 mod conduit;
 mod error;
@@ -158,6 +160,10 @@ pub mod tower;
 pub mod trough;
 mod weir;
 
+pub use breach::{
+    Breach, BreachGeometry, BreachTrigger, Progression, WeirCoefficients, resolve_trigger,
+    resolve_trigger_on_route,
+};
 pub use common::{Condition, StructureId};
 pub use conduit::Conduit;
 pub use error::StructureError;
