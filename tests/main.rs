@@ -3,6 +3,7 @@
 
 mod cli;
 mod hydrology;
+mod inundation;
 mod results_viz;
 mod risk_checks;
 mod routing;
