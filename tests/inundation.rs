@@ -176,3 +176,294 @@ fn stoker_wet_bed_dam_break_matches_exact_solution() {
     assert!(p5.abs() < 2e-3 && p25.abs() < 2e-3);
     assert!(e25 < e5 && order > 0.5);
 }
+
+/// An uneven bed with islands above `level` and pits below it (m).
+fn bumpy_bed(x: f64, y: f64) -> f64 {
+    1.0 + 0.9 * (x / 7.0).sin() * (y / 5.0).cos() + 0.4 * ((x + y) / 3.0).sin()
+}
+
+// Goal: W2 — a lake at rest over an uneven, partly dry bed stays at rest (well balanced).
+// Setup: 60 × 40 cells of 1 m, bed `bumpy_bed` (0.0–2.3 m), surface at 1.5 m (islands dry),
+// walls, Manning n 0.03, both orders, 300 steps.
+// Reference: u = v = 0 and η = 1.5 m exactly. Tolerance: |q| < 1e-12 m²/s and |Δη| < 1e-12 m,
+// a few hundred ulps of the hydrostatic fluxes (g h²/2 ≈ 10); not a modelling tolerance.
+#[test]
+fn lake_at_rest_over_uneven_partly_dry_bed_stays_at_rest() {
+    let terrain = Terrain::from_fn(geometry(60, 40, 1.0), bumpy_bed).expect("terrain");
+    for order in [Order::First, Order::Second] {
+        let mut sim = Simulation::new(&terrain, &Roughness::Constant(0.03), settings(order))
+            .expect("simulation");
+        sim.set_initial(|_, _, z| ((1.5 - z).max(0.0), 0.0, 0.0)).expect("init");
+        let dry = sim.depths().iter().filter(|&&h| h == 0.0).count();
+        assert!(dry > 100, "the bed must be partly dry ({dry} dry cells)");
+        for _ in 0..300 {
+            sim.step(f64::INFINITY).expect("step");
+        }
+        let (mut q_max, mut eta_err) = (0.0f64, 0.0f64);
+        for k in 0..terrain.geometry.cells() {
+            let s = sim.cell_state(k);
+            q_max = q_max.max(s[1].hypot(s[2]));
+            if s[0] > 0.0 {
+                eta_err = eta_err.max((s[0] + terrain.bed[k] - 1.5).abs());
+            }
+        }
+        eprintln!("W2 {order:?}: max |q| {q_max:.2e} m²/s, max |Δη| {eta_err:.2e} m");
+        assert!(q_max < 1e-12 && eta_err < 1e-12);
+    }
+}
+
+// Goal: W3 — a closed basin conserves volume to round-off through wetting and drying, and the
+// depth never goes negative.
+// Setup: the W2 bed in walls, a 2 m-high block of water over a quarter of it released at rest
+// (fronts run over dry islands and pits), n = 0.02, both orders, 600 steps.
+// Reference: storage = initial storage; h ≥ 0. Tolerance: relative volume error < 1e-13
+// (a sum of ~2400 depths changes by round-off only), no clipped volume beyond 1e-12 m³.
+#[test]
+fn closed_basin_volume_is_conserved_with_wetting_and_drying() {
+    let terrain = Terrain::from_fn(geometry(60, 40, 1.0), bumpy_bed).expect("terrain");
+    for order in [Order::First, Order::Second] {
+        let mut sim = Simulation::new(&terrain, &Roughness::Constant(0.02), settings(order))
+            .expect("simulation");
+        sim.set_initial(|x, y, z| {
+            (if x < 30.0 && y < 20.0 { (3.0 - z).max(0.0) } else { 0.0 }, 0.0, 0.0)
+        })
+        .expect("init");
+        let v0 = sim.storage_m3();
+        let mut h_min = f64::INFINITY;
+        for _ in 0..600 {
+            sim.step(f64::INFINITY).expect("step");
+            h_min = h_min.min(sim.depths().iter().copied().fold(f64::INFINITY, f64::min));
+        }
+        let rel = (sim.storage_m3() - v0).abs() / v0;
+        let clipped = sim.ledger().clipped_m3;
+        eprintln!(
+            "W3 {order:?}: t {:.1} s, volume error {rel:.2e}, min h {h_min:.2e}, clipped {clipped:.2e} m³",
+            sim.time_s()
+        );
+        assert!(rel < 1e-13 && h_min >= 0.0 && clipped < 1e-12);
+        let wet = sim.depths().iter().filter(|&&h| h > 0.01).count();
+        assert!(wet > 600, "the water must have spread ({wet} wet cells)");
+    }
+}
+
+/// Thacker's planar solution in a paraboloid (centre `(c, c)`): depth at `(x, y, t)`.
+fn thacker_depth(x: f64, y: f64, t: f64, a: f64, h0: f64, eta: f64, c: f64) -> f64 {
+    let omega = (2.0 * G * h0).sqrt() / a;
+    let (xr, yr) = (x - c, y - c);
+    let bed = -h0 * (1.0 - (xr * xr + yr * yr) / (a * a));
+    let surface =
+        eta * h0 / (a * a) * (2.0 * xr * (omega * t).cos() + 2.0 * yr * (omega * t).sin() - eta);
+    (surface - bed).max(0.0)
+}
+
+fn thacker_run(dx: f64) -> f64 {
+    let (a, h0, eta, len) = (1.0, 0.1, 0.5, 4.0);
+    let n = (len / dx) as usize;
+    let c = 0.5 * len;
+    let terrain = Terrain::from_fn(geometry(n, n, dx), |x, y| {
+        -h0 * (1.0 - ((x - c).powi(2) + (y - c).powi(2)) / (a * a))
+    })
+    .expect("terrain");
+    let omega = (2.0 * G * h0).sqrt() / a;
+    let mut sim = Simulation::new(&terrain, &Roughness::Constant(0.0), settings(Order::Second))
+        .expect("simulation");
+    sim.set_initial(|x, y, _| {
+        let h = thacker_depth(x, y, 0.0, a, h0, eta, c);
+        (h, 0.0, h * eta * omega)
+    })
+    .expect("init");
+    let period = 2.0 * std::f64::consts::PI / omega;
+    sim.run_until(period, period).expect("run");
+    let g = terrain.geometry;
+    let (mut l1, mut wet) = (0.0, 0usize);
+    for j in 0..n {
+        for i in 0..n {
+            let (x, y) = g.centre(i, j);
+            let (h, exact) =
+                (sim.cell_state(g.index(i, j))[0], thacker_depth(x, y, period, a, h0, eta, c));
+            if h > 0.0 || exact > 0.0 {
+                l1 += (h - exact).abs();
+                wet += 1;
+            }
+        }
+    }
+    l1 / wet as f64
+}
+
+// Goal: moving shoreline (own case w5_thacker) — the planar free surface oscillating in a
+// paraboloidal basin keeps its exact shape through a full period of wetting and drying.
+// Setup: Thacker (1981) planar solution, a = 1 m, h0 = 0.1 m, η = 0.5, 4 × 4 m domain, walls,
+// frictionless, second order, one period T = 2π/ω = 4.486 s, dx = 0.04 and 0.02 m.
+// Reference: h = max(0, η h0/a² (2x cos ωt + 2y sin ωt − η) − z), exact.
+// Tolerance: mean |h − h_exact| over cells wet in either < 1 % of h0 at dx = 0.02 m and falling with dx (the
+// shoreline is a kink in h where the scheme drops to first order, so L1 converges at ≈ 1).
+#[test]
+fn thacker_planar_basin_moving_shoreline_matches_exact_solution() {
+    let e1 = thacker_run(0.04);
+    let e2 = thacker_run(0.02);
+    let order = (e1 / e2).ln() / 2f64.ln();
+    eprintln!("Thacker L1: dx 0.04 {e1:.2e} m, dx 0.02 {e2:.2e} m, order {order:.2}");
+    assert!(e2 < 1e-3 && e2 < e1 && order > 0.5);
+}
+
+// Goal: a Bingham release on a flat bed comes to rest on the static yield-balance profile
+// (own case w6_bingham_slump; derivation in its definition.md).
+// Setup: 1D channel (two cells wide, walls), column 2 m × 10 m of a Bingham mixture (τ_y =
+// 200 Pa, μ_B = 1000 Pa·s, ρ = 1800 kg/m³) against the west wall, frictionless bed (n = 0),
+// dx = 0.5 m, second order, to t = 1920 s. The high viscosity makes the slump slow (inertia
+// negligible), the regime in which the deposit ends at the yield limit everywhere.
+// Reference: static balance ρ g h |∂h/∂x| = τ_y ⇒ h² = 2k(L_f − x), k = τ_y/(ρg); with the
+// whole deposit at yield, volume V = (2/3) h_w L_f gives h_w = (3kV)^{1/3} = 0.8792 m and
+// L_f = 3V/(2h_w) = 34.12 m.
+// Tolerance: near rest the Bingham law gives U ∝ (τ_b − τ_y)², so the approach is
+// asymptotic: the largest |q| must have fallen tenfold from t = 60 s and below 1e-3 m²/s; the
+// depth within 2 % of the static parabola for x ≤ 0.9 L_f (the residual creep), the run-out within one cell
+// (0.5 m) of L_f.
+#[test]
+fn bingham_release_stops_on_the_static_yield_profile() {
+    let (tau_y, mu, rho, dx) = (200.0, 1000.0, 1800.0, 0.5);
+    let rheology =
+        Rheology::Bingham { yield_stress_pa: tau_y, viscosity_pa_s: mu, density_kgm3: rho };
+    let s = SolverSettings { rheology, ..settings(Order::Second) };
+    let mut sim = Simulation::new(&flat(120, 2, dx), &Roughness::Constant(0.0), s).expect("sim");
+    sim.set_initial(|x, _, _| (if x < 10.0 { 2.0 } else { 0.0 }, 0.0, 0.0)).expect("init");
+    let g = *sim.geometry();
+    let q_max = |sim: &Simulation| {
+        (0..g.nx).map(|i| sim.cell_state(g.index(i, 0))[1].abs()).fold(0.0, f64::max)
+    };
+    sim.run_until(60.0, 60.0).expect("run");
+    let q_early = q_max(&sim);
+    sim.run_until(1920.0, 60.0).expect("run");
+    let q_late = q_max(&sim);
+    let k = tau_y / (rho * G);
+    let v = 20.0;
+    let h_wall = (3.0 * k * v).cbrt();
+    let l_f = 1.5 * v / h_wall;
+    let row: Vec<f64> = (0..g.nx).map(|i| sim.cell_state(g.index(i, 0))[0]).collect();
+    let front = row.iter().rposition(|&h| h > 1e-3).map(|i| (i as f64 + 1.0) * dx).unwrap_or(0.0);
+    let mut worst: f64 = 0.0;
+    for (i, &h) in row.iter().enumerate() {
+        let x = (i as f64 + 0.5) * dx;
+        if x <= 0.9 * l_f {
+            worst = worst.max((h / (2.0 * k * (l_f - x)).sqrt() - 1.0).abs());
+        }
+    }
+    eprintln!(
+        "Bingham: wall h {:.4} (static {h_wall:.4}), front {front:.2} m (static {l_f:.2}), worst profile dev {worst:.3}, |q| {q_early:.1e} -> {q_late:.1e}",
+        row[0]
+    );
+    assert!(q_late < 0.1 * q_early && q_late < 1e-3);
+    assert!(worst < 0.02);
+    assert!((front - l_f).abs() <= dx);
+}
+
+// Goal: results do not depend on the thread count (fixed-order reductions, row-local writes).
+// Setup: a 2D release over the W2 bed with Manning friction, an inflow line and an open east
+// side, second order, 200 steps, on 1 and 2 threads. Reference: bit-identical states, maps
+// and volume ledger. Tolerance: none (equality).
+#[test]
+fn results_are_identical_on_one_and_two_threads() {
+    let terrain = Terrain::from_fn(geometry(80, 50, 1.0), bumpy_bed).expect("terrain");
+    let run = |threads| {
+        with_threads(threads, || {
+            let mut sim =
+                Simulation::new(&terrain, &Roughness::Constant(0.035), settings(Order::Second))
+                    .expect("sim")
+                    .with_boundaries(Boundaries { east: Boundary::Open, ..Boundaries::default() });
+            sim.set_initial(|x, _, z| (if x < 20.0 { (3.0 - z).max(0.0) } else { 0.0 }, 0.0, 0.0))
+                .expect("init");
+            let hyd =
+                Hydrograph::new(vec![0.0, 10.0, 60.0], vec![0.0, 40.0, 0.0]).expect("hydrograph");
+            let line = InflowLine::along_segment(
+                &terrain,
+                "breach",
+                (2.5, 20.0),
+                (2.5, 30.0),
+                (1.0, 0.0),
+                hyd,
+            )
+            .expect("line");
+            sim.add_inflow(line).expect("inflow");
+            for _ in 0..200 {
+                sim.step(f64::INFINITY).expect("step");
+            }
+            let r = sim.result();
+            (
+                sim.depths(),
+                (0..4000).map(|k| sim.cell_state(k)).collect::<Vec<_>>(),
+                r.max_depth.values,
+                r.arrival_time.values,
+                sim.ledger(),
+            )
+        })
+        .expect("pool")
+    };
+    let one = run(1);
+    let two = run(2);
+    assert!(one.0 == two.0 && one.1 == two.1 && one.4 == two.4);
+    let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+    assert!(same(&one.2, &two.2) && same(&one.3, &two.3));
+}
+
+// Goal: memory stays within the 120 bytes per cell.
+// Setup: a 1000 × 1000 grid's solver. Reference: heap bytes of every per-cell array.
+// Tolerance: ≤ 120 B.
+#[test]
+fn memory_per_cell_is_within_budget() {
+    let sim = Simulation::new(
+        &flat(1000, 1000, 1.0),
+        &Roughness::Constant(0.03),
+        SolverSettings::default(),
+    )
+    .expect("sim");
+    let b = sim.bytes_per_cell();
+    eprintln!("bytes per cell: {b}");
+    assert!(b <= 120.0, "{b} B/cell");
+}
+
+// Goal: a breach hydrograph's volume is all accounted for: stored plus what left through the
+// open side equals what came in, and the storage matches it to round-off in a closed basin.
+// Setup: 40 × 30 m flat basin, triangular hydrograph 0 → 50 → 0 m³/s over 100 s (2500 m³)
+// along a 6 m line; closed run to 150 s, then the same with the east side open.
+// Reference: ∫Q dt = 2500 m³. Tolerance: 1e-10 relative (round-off in ~1000 steps).
+#[test]
+fn breach_inflow_volume_is_accounted() {
+    let terrain = Terrain::from_fn(geometry(40, 30, 1.0), |x, _| -0.01 * x).expect("terrain");
+    for east in [Boundary::Wall, Boundary::Open] {
+        let mut sim =
+            Simulation::new(&terrain, &Roughness::Constant(0.03), settings(Order::Second))
+                .expect("sim")
+                .with_boundaries(Boundaries { east, ..Boundaries::default() });
+        sim.set_initial(|_, _, _| (0.0, 0.0, 0.0)).expect("init");
+        let hyd =
+            Hydrograph::new(vec![0.0, 30.0, 100.0], vec![0.0, 50.0, 0.0]).expect("hydrograph");
+        let line = InflowLine::along_segment(
+            &terrain,
+            "breach",
+            (0.5, 12.0),
+            (0.5, 17.9),
+            (1.0, 0.0),
+            hyd,
+        )
+        .expect("line");
+        assert_eq!(line.cells.len(), 6);
+        sim.add_inflow(line).expect("inflow");
+        sim.run_until(150.0, 10.0).expect("run");
+        let r = sim.result();
+        let b = &r.balance;
+        eprintln!(
+            "{east:?}: in {:.6} out {:.3} stored {:.6} error {:.2e} %",
+            b.total_inflow_m3(),
+            b.total_outflow_m3(),
+            b.final_storage_m3,
+            b.error_pct
+        );
+        assert!((b.total_inflow_m3() / 2500.0 - 1.0).abs() < 1e-10);
+        assert!(b.error_pct.abs() < 1e-8);
+        if east == Boundary::Wall {
+            assert!((sim.storage_m3() / 2500.0 - 1.0).abs() < 1e-10);
+        } else {
+            assert!(b.total_outflow_m3() > 100.0, "water must leave the open side");
+        }
+    }
+}

@@ -7,7 +7,7 @@
 //! boundary outflow) are per-row values combined in row order.
 
 use crate::error::{InundationError, in_range, positive};
-use crate::kernel::{DRY_DEPTH, Limiter, Prim, Recon, face_flux, reconstruct};
+use crate::kernel::{DRY_DEPTH, FaceFlux, Limiter, Prim, Recon, face_flux, reconstruct};
 use crate::products::{CellProducts, PointRecord, update_products};
 use crate::rheology::Rheology;
 use crate::terrain::{GridGeometry, Roughness, Terrain};
@@ -206,6 +206,8 @@ struct Ctx<'a> {
     /// Per line: (flow m³/s per cell / cell area, critical speed, direction).
     inflow: &'a [(f64, f64, [f64; 2])],
     dt: f64,
+    /// `τ_y/ρ` of the rheology (0 for water).
+    yield_accel: f64,
 }
 
 impl Simulation {
@@ -358,6 +360,17 @@ impl Simulation {
                 })
             })
             .reduce(|| 0.0, f64::max);
+        // An inflow line can wet a dry cell within the step: bound the step by the speeds of
+        // its peak flow at critical depth, u_c + c_c = 2 (g Q_max/W)^{1/3}.
+        let inflow_rate = self
+            .inflows
+            .iter()
+            .map(|l| {
+                let q = l.hydrograph.peak().1.max(0.0) / l.width_m;
+                2.0 * (g * q).cbrt() * (1.0 / dx + 1.0 / dy)
+            })
+            .fold(0.0, f64::max);
+        let rate = rate.max(inflow_rate);
         if rate > 0.0 {
             (self.settings.cfl / rate).min(self.settings.max_step_s)
         } else {
@@ -469,6 +482,7 @@ impl Simulation {
             inflow_cells: &self.inflow_cells,
             inflow,
             dt,
+            yield_accel: self.settings.rheology.yield_over_density(),
         }
     }
 }
@@ -529,6 +543,23 @@ impl Ctx<'_> {
         }
     }
 
+    /// Does the yield stress hold the face between cells `a` and `b` (spacing `d`) static?
+    /// Both cells at rest and the surface step's driving force `g h̄ |Δη|/d` within `τ_y/ρ`.
+    /// Such a face passes no mass and only each side's own hydrostatic pressure, so a
+    /// deposit at rest is an exact steady state (the HLL diffusion would otherwise creep it).
+    #[inline]
+    fn held_by_yield(&self, a: usize, b: usize, d: f64) -> bool {
+        if self.yield_accel <= 0.0 {
+            return false;
+        }
+        let (sa, sb) = (self.src[a], self.src[b]);
+        if sa[1] != 0.0 || sa[2] != 0.0 || sb[1] != 0.0 || sb[2] != 0.0 {
+            return false;
+        }
+        let step = (sa[0] + self.bed[a] - sb[0] - self.bed[b]).abs();
+        self.s.gravity * 0.5 * (sa[0] + sb[0]) * step / d <= self.yield_accel
+    }
+
     /// Is `(i + di, j + dj)` an active cell of the grid?
     #[inline]
     fn active_at(&self, i: usize, j: usize, di: isize, dj: isize) -> bool {
@@ -538,6 +569,20 @@ impl Ctx<'_> {
             && (ii as usize) < self.geo.nx
             && (jj as usize) < self.geo.ny
             && self.active[self.geo.index(ii as usize, jj as usize)]
+    }
+}
+
+/// A face closed by the yield stress: no mass or momentum crosses; each side feels its own
+/// hydrostatic pressure (as against a wall).
+#[inline]
+fn static_face(l: Prim, r: Prim, g: f64) -> FaceFlux {
+    FaceFlux {
+        mass: 0.0,
+        normal: 0.0,
+        tangential: 0.0,
+        left_pressure: 0.5 * g * l.h * l.h,
+        right_pressure: 0.5 * g * r.h * r.h,
+        speed: 0.0,
     }
 }
 
@@ -576,7 +621,11 @@ fn update_row(
         let right = (f < nx && ctx.active[row0 + f]).then(|| ctx.recon(f, j, false));
         match (left, right) {
             (Some(l), Some(r)) => {
-                let fl = face_flux(l.plus, r.minus, g);
+                let fl = if ctx.held_by_yield(row0 + f - 1, row0 + f, dx) {
+                    static_face(l.plus, r.minus, g)
+                } else {
+                    face_flux(l.plus, r.minus, g)
+                };
                 sub(
                     &mut acc[f - 1],
                     fl.mass,
@@ -642,7 +691,11 @@ fn update_row(
         // South face.
         if ctx.active_at(i, j, 0, -1) {
             let lower = ctx.recon(i, j - 1, true);
-            let fl = face_flux(lower.plus, c.minus, g);
+            let fl = if ctx.held_by_yield(row0 + i - nx, row0 + i, dy) {
+                static_face(lower.plus, c.minus, g)
+            } else {
+                face_flux(lower.plus, c.minus, g)
+            };
             add(&mut acc[i], fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
         } else {
             let side = (j == 0).then_some(ctx.b.south);
@@ -655,7 +708,11 @@ fn update_row(
         // North face.
         if ctx.active_at(i, j, 0, 1) {
             let upper = ctx.recon(i, j + 1, true);
-            let fl = face_flux(c.plus, upper.minus, g);
+            let fl = if ctx.held_by_yield(row0 + i, row0 + i + nx, dy) {
+                static_face(c.plus, upper.minus, g)
+            } else {
+                face_flux(c.plus, upper.minus, g)
+            };
             sub(&mut acc[i], fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
         } else {
             let side = (j + 1 == ny).then_some(ctx.b.north);
