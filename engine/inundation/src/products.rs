@@ -83,10 +83,12 @@ pub(crate) fn update_products(
                     p.max_unit_discharge = p.max_unit_discharge.max(q as f32);
                 }
                 if h >= threshold {
+                    // Duration counts from the arrival time on.
                     if p.arrival_s.is_nan() {
                         p.arrival_s = t as f32;
+                    } else {
+                        p.duration_s += dt;
                     }
-                    p.duration_s += dt;
                 }
             }
             bad
