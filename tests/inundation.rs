@@ -161,7 +161,8 @@ fn stoker_run(dx: f64) -> (f64, f64) {
 // solution and the error falls with dx.
 // Setup: 2000 m channel (two cells wide, walls), h 10 m | 1 m at x = 1000 m, frictionless,
 // second order, t = 40 s, dx = 5 and 2.5 m.
-// Reference: Stoker (1957): h_m = 3.9618 m, shock speed 12.25 m/s (computed here by bisection).
+// Reference: Stoker (1957): h_m = 3.96175 m, u_m = 7.3408 m/s, shock speed 9.8193 m/s
+// (computed here by bisection; scenarios/verification/w4_stoker/reference.csv).
 // Tolerance: plateau depth within 0.2 % (smooth, constant state: only round-off and the far
 // tails of the captured waves reach it); L1 falling with an observed order > 0.5 (the shock
 // limits L1 to first order).
@@ -664,4 +665,49 @@ fn valley_release_products_are_consistent() {
     let k = terrain.geometry.index(50, 15);
     assert_eq!(v.max_depth_m, r.max_depth.values[k]);
     assert!(r.balance.error_pct.abs() < 1e-9, "{}", r.balance.error_pct);
+}
+
+/// Rows of a verification case's reference.csv (header skipped).
+fn reference_rows(case: &str) -> Vec<Vec<f64>> {
+    let path =
+        format!("{}/scenarios/verification/{case}/reference.csv", env!("CARGO_MANIFEST_DIR"));
+    let mut reader = csv::Reader::from_path(&path).expect("reference.csv");
+    reader
+        .records()
+        .map(|r| r.expect("row").iter().map(|v| v.parse::<f64>().expect("number")).collect())
+        .collect()
+}
+
+// Goal: the shipped reference curves are the exact solutions the tests use (so a reader can
+// plot a run against reference.csv). Tolerance 1e-8 m: the files hold 9 decimals.
+#[test]
+fn reference_curves_match_the_exact_solutions() {
+    for row in reference_rows("w1_ritter") {
+        assert!((row[1] - ritter_depth(row[0], 40.0, 1000.0, 10.0)).abs() < 1e-8);
+    }
+    for row in reference_rows("w4_stoker") {
+        assert!((row[1] - stoker_depth(row[0], 40.0, 1000.0, 10.0, 1.0).0).abs() < 1e-8);
+    }
+    for row in reference_rows("w5_thacker") {
+        assert!((row[3] - thacker_depth(row[0], row[1], row[2], 1.0, 0.1, 0.5, 2.0)).abs() < 1e-8);
+    }
+    let k = 200.0 / (1800.0 * G);
+    let (h_w, l_f) = ((3.0 * k * 20.0f64).cbrt(), 1.5 * 20.0 / (3.0 * k * 20.0f64).cbrt());
+    for row in reference_rows("w6_bingham_slump") {
+        let exact = if row[0] < l_f { (2.0 * k * (l_f - row[0])).sqrt() } else { 0.0 };
+        assert!((row[1] - exact).abs() < 1e-8);
+    }
+    assert!((h_w - 0.879_184_273_886).abs() < 1e-9);
+}
+
+// Goal: W1 refinement to 1 m (200 000 cells) continues the convergence table.
+// Heavy: run in release,
+// `cargo test --release --test tailtwin_tests inundation::ritter_refinement_to_one_metre -- --ignored --nocapture`.
+// Reference: Ritter. Tolerance: L1(1 m) below L1(2 m) = 0.00355 m.
+#[test]
+#[ignore = "heavy (200 000 cells); run in release"]
+fn ritter_refinement_to_one_metre() {
+    let (e1, _) = ritter_run(1.0, Order::Second);
+    eprintln!("W1 Ritter L1 at dx 1 m: {e1:.5} m");
+    assert!(e1 < 0.00355);
 }

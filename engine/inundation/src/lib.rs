@@ -39,7 +39,10 @@
 //! - **Resistance**: implicit (semi-implicit in the drag coefficient) after the flux update:
 //!   `|q|ⁿ⁺¹ = max(|q*| − Δt τ_y/ρ, 0) / (1 + Δt κ)`, `κ` = Manning's `g n² |q*|/h^{7/3}` +
 //!   the rheology's secant drag. Stable for any `n` and never reverses the flow; the yield
-//!   term stops a cell where the driving force cannot exceed `τ_y`.
+//!   term stops a cell where the driving force cannot exceed `τ_y`. A face between two cells
+//!   at rest whose surface step `g h̄ |Δη|/Δx` is within `τ_y/ρ` is closed (no mass or
+//!   momentum crosses; each side feels its own hydrostatic pressure), so a deposit held by its
+//!   yield stress is an exact steady state instead of creeping under the HLL diffusion.
 //! - **Boundaries**: each raster side is a wall (mirror ghost) or open (transmissive,
 //!   zero-gradient ghost, outflow counted); faces toward nodata cells are walls.
 //! - **Inflow**: an [`InflowLine`] of cells receives a hydrograph (mean flow over each step, so
