@@ -270,31 +270,36 @@ pub fn write_geotiff(
     let tmp = path.with_extension("tmp~");
     let file = fs::File::create(&tmp).map_err(|e| io_err(path, e))?;
     let mut writer = BufWriter::new(file);
-    let mut enc = TiffEncoder::new(&mut writer).map_err(|e| tiff_err(path, e))?;
-    let mut image = enc
-        .new_image::<colortype::Gray32Float>(g.nx as u32, g.ny as u32)
+    write_tiff_body(&mut writer, g, &data, &keys, raster.crs.as_ref())
         .map_err(|e| tiff_err(path, e))?;
-    let y_max = g.y_min + g.ny as f64 * g.dy;
-    let dir = image.encoder();
-    dir.write_tag(Tag::ModelPixelScaleTag, &[g.dx, g.dy, 0.0][..])
-        .map_err(|e| tiff_err(path, e))?;
-    dir.write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, g.x_min, y_max, 0.0][..])
-        .map_err(|e| tiff_err(path, e))?;
-    dir.write_tag(Tag::GeoKeyDirectoryTag, &keys[..]).map_err(|e| tiff_err(path, e))?;
-    if let Some(c) = &raster.crs {
-        if !c.geo_doubles.is_empty() {
-            dir.write_tag(Tag::GeoDoubleParamsTag, &c.geo_doubles[..])
-                .map_err(|e| tiff_err(path, e))?;
-        }
-        if !c.geo_ascii.is_empty() {
-            dir.write_tag(Tag::GeoAsciiParamsTag, c.geo_ascii.as_str())
-                .map_err(|e| tiff_err(path, e))?;
-        }
-    }
-    dir.write_tag(Tag::GdalNodata, format!("{NODATA}").as_str()).map_err(|e| tiff_err(path, e))?;
-    image.write_data(&data).map_err(|e| tiff_err(path, e))?;
-    drop(enc);
     writer.flush().map_err(|e| io_err(path, e))?;
     drop(writer);
     fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+}
+
+/// The TIFF directory and pixels of [`write_geotiff`].
+fn write_tiff_body(
+    writer: &mut BufWriter<fs::File>,
+    g: GridGeometry,
+    data: &[f32],
+    keys: &[u16],
+    crs: Option<&Crs>,
+) -> Result<(), tiff::TiffError> {
+    let mut enc = TiffEncoder::new(writer)?;
+    let mut image = enc.new_image::<colortype::Gray32Float>(g.nx as u32, g.ny as u32)?;
+    let y_max = g.y_min + g.ny as f64 * g.dy;
+    let dir = image.encoder();
+    dir.write_tag(Tag::ModelPixelScaleTag, &[g.dx, g.dy, 0.0][..])?;
+    dir.write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, g.x_min, y_max, 0.0][..])?;
+    dir.write_tag(Tag::GeoKeyDirectoryTag, keys)?;
+    if let Some(c) = crs {
+        if !c.geo_doubles.is_empty() {
+            dir.write_tag(Tag::GeoDoubleParamsTag, &c.geo_doubles[..])?;
+        }
+        if !c.geo_ascii.is_empty() {
+            dir.write_tag(Tag::GeoAsciiParamsTag, c.geo_ascii.as_str())?;
+        }
+    }
+    dir.write_tag(Tag::GdalNodata, format!("{NODATA}").as_str())?;
+    image.write_data(data)
 }

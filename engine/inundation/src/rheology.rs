@@ -222,7 +222,7 @@ mod tests {
             assert!((back - tb).abs() < 1e-9 * tb, "{back} vs {tb}");
         }
         // Power law (τ_y = 0, n = 0.5): U = n h/(2n+1) (τ_b/K)^{1/n}.
-        let (k, n) = (3.0, 0.5);
+        let (k, n): (f64, f64) = (3.0, 0.5);
         let tb = 20.0;
         let u = n * h / (2.0 * n + 1.0) * (tb / k).powf(1.0 / n);
         assert!((herschel_bulkley_bed_stress(0.0, k, n, h, u) - tb).abs() < 1e-9 * tb);

@@ -50,26 +50,26 @@ impl Boundaries {
     }
 }
 
-/// Solver settings (defaults in brackets).
+/// Solver settings (defaults in parentheses).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SolverSettings {
-    /// Spatial/temporal order [second].
+    /// Spatial/temporal order (default second).
     pub order: Order,
-    /// MUSCL limiter [monotonized central].
+    /// MUSCL limiter (default monotonized central).
     pub limiter: Limiter,
-    /// Courant number in `Δt = C / max((|u|+c)/Δx + (|v|+c)/Δy)` [0.45].
+    /// Courant number in `Δt = C / max((|u|+c)/Δx + (|v|+c)/Δy)` (default 0.45).
     pub cfl: f64,
-    /// Gravity, m/s² [9.81].
+    /// Gravity, m/s² (default 9.81).
     pub gravity: f64,
-    /// Depth that counts as flooded for arrival time and duration, m [0.1].
+    /// Depth that counts as flooded for arrival time and duration, m (default 0.1).
     pub arrival_threshold_m: f64,
-    /// Depth below which speeds are not recorded in the maps (thin films), m [0.01].
+    /// Depth below which speeds are not recorded in the maps (thin films), m (default 0.01).
     pub velocity_depth_m: f64,
-    /// Flowing material [water].
+    /// Flowing material (default water).
     pub rheology: Rheology,
-    /// Smallest admissible step before the run is abandoned, s [1e-6].
+    /// Smallest admissible step before the run is abandoned, s (default 1e-6).
     pub min_step_s: f64,
-    /// Largest step (for a still grid with only a small inflow), s [60].
+    /// Largest step (for a still grid with only a small inflow), s (default 60).
     pub max_step_s: f64,
 }
 
@@ -381,7 +381,7 @@ impl Simulation {
     /// Advance one step of at most `max_dt` s (the CFL step otherwise); returns the step.
     pub fn step(&mut self, max_dt: f64) -> Result<f64, InundationError> {
         let dt = self.stable_step().min(max_dt);
-        if !(dt >= self.settings.min_step_s) {
+        if dt.is_nan() || dt < self.settings.min_step_s {
             return Err(InundationError::StepTooSmall {
                 dt_s: dt,
                 time_s: self.time_s,
@@ -683,7 +683,7 @@ fn update_row(
     }
 
     // y faces of each cell of the row.
-    for i in 0..nx {
+    for (i, cell_acc) in acc.iter_mut().enumerate() {
         if !ctx.active[row0 + i] {
             continue;
         }
@@ -696,11 +696,11 @@ fn update_row(
             } else {
                 face_flux(lower.plus, c.minus, g)
             };
-            add(&mut acc[i], fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
+            add(cell_acc, fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
         } else {
             let side = (j == 0).then_some(ctx.b.south);
             let fl = face_flux(ghost(c.minus, side), c.minus, g);
-            add(&mut acc[i], fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
+            add(cell_acc, fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
             if side == Some(Boundary::Open) {
                 outflow -= fl.mass * dx;
             }
@@ -713,17 +713,17 @@ fn update_row(
             } else {
                 face_flux(c.plus, upper.minus, g)
             };
-            sub(&mut acc[i], fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
+            sub(cell_acc, fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
         } else {
             let side = (j + 1 == ny).then_some(ctx.b.north);
             let fl = face_flux(c.plus, ghost(c.plus, side), g);
-            sub(&mut acc[i], fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
+            sub(cell_acc, fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
             if side == Some(Boundary::Open) {
                 outflow += fl.mass * dx;
             }
         }
         if second {
-            acc[i][2] += 0.5 * g * (c.minus.h + c.plus.h) * (c.minus.z - c.plus.z) / dy;
+            cell_acc[2] += 0.5 * g * (c.minus.h + c.plus.h) * (c.minus.z - c.plus.z) / dy;
         }
     }
 
@@ -733,13 +733,12 @@ fn update_row(
     let mut clipped = 0.0;
     let first_inflow = ctx.inflow_cells.partition_point(|&(k, _)| k < row0);
     let mut inflow_iter = ctx.inflow_cells[first_inflow..].iter().peekable();
-    for i in 0..nx {
+    for (i, a) in acc.iter().enumerate() {
         let k = row0 + i;
         if !ctx.active[k] {
             continue;
         }
         let s = ctx.src[k];
-        let a = acc[i];
         let mut u = [s[0] + dt * a[0], s[1] + dt * a[1], s[2] + dt * a[2]];
         while let Some(&&(cell, line)) = inflow_iter.peek() {
             if cell > k {
