@@ -196,7 +196,7 @@ fn breach_regressions_match_hand_computed_values() {
     let ot = froehlich_2008(v, hb, FailureMode::Overtopping).unwrap();
     assert!(rel(ot.average_width_m, 93.552_869_614_307_9) < 1e-12);
     assert!(rel(ot.bottom_width_m, 53.552_869_614_307_9) < 1e-12);
-    assert!(rel(ot.formation_time_s, 2471.315_562_938_249) < 1e-12);
+    assert!(rel(ot.formation_time_s, 2_471.315_562_938_249) < 1e-12);
     assert_eq!(ot.side_slope, 1.0);
     let pipe = froehlich_2008(v, hb, FailureMode::Piping).unwrap();
     assert!(rel(pipe.average_width_m, 71.963_745_857_159_92) < 1e-12);
@@ -214,11 +214,11 @@ fn breach_regressions_match_hand_computed_values() {
     assert!(rel(b, 27.412_826_189_948_92) < 1e-12);
     let rico = rico_2008(1.5e7).unwrap();
     assert!(rel(rico.released_volume_m3, 5.455_762_214_826_319e6) < 1e-12);
-    assert!(rel(rico.runout_m, 52_466.002_629_888_834) < 1e-12);
+    assert!(rel(rico.runout_m, 52_466.002_629_888_83) < 1e-12);
     let ll = larrauri_lall_2018(1.5e7, 40.0).unwrap();
     assert!(rel(ll.released_volume_m3, 4.349_354_229_019_829e6) < 1e-12);
     assert!(rel(ll.h_f.unwrap(), 50.445_019_225_315_31) < 1e-12);
-    assert!(rel(ll.runout_m, 25_757.846_614_369_793) < 1e-12);
+    assert!(rel(ll.runout_m, 25_757.846_614_369_79) < 1e-12);
     assert_eq!(ll.confidence, tailtwin_core::Confidence::Recalled);
     let band = PeakFlowBand::new(v, hw, hb, ot.average_width_m, FailureMode::Overtopping).unwrap();
     assert_eq!(band.range_m3s(), (mlm.peak_outflow_m3s, f16));
