@@ -141,6 +141,11 @@
 //! - series control: `small_tunnel_controls_big_tower_at_high_stage`; condition:
 //!   `condition_factor_scales_capacity`; validation:
 //!   `constructors_reject_bad_input_with_the_offending_values`;
+//! - breach (tests/breach.rs): `breach_weir_flow_matches_hand_computed_trapezoid`,
+//!   `breach_grows_from_notch_to_final_size`, `instantaneous_full_width_breach_against_ritter`,
+//!   `tailwater_submerges_the_breach_by_freads_factor`, `triggers_resolve_to_initiation_times`,
+//!   `breach_rejects_invalid_geometry`, `breach_regressions_match_hand_computed_values`
+//!   (scenarios/verification/b1_breach_regressions);
 //! - monotone and continuous at every regime/control change over random geometries of every
 //!   kind (`random_geometries::*`, proptest) and for the demo set
 //!   (`demo_set_is_monotone_and_continuous_at_every_regime_change`).
