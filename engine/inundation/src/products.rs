@@ -78,7 +78,7 @@ pub(crate) fn update_products(
                     p.time_of_max_depth_s = t as f32;
                 }
                 if h >= vdepth {
-                    let q = s[1].hypot(s[2]);
+                    let q = (s[1] * s[1] + s[2] * s[2]).sqrt();
                     p.max_speed = p.max_speed.max((q / h) as f32);
                     p.max_unit_discharge = p.max_unit_discharge.max(q as f32);
                 }

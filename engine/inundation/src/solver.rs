@@ -804,7 +804,7 @@ fn resist(u: &mut [f64; 3], n: f64, s: &SolverSettings, dt: f64) {
         u[2] = 0.0;
         return;
     }
-    let q = u[1].hypot(u[2]);
+    let q = (u[1] * u[1] + u[2] * u[2]).sqrt();
     if q == 0.0 {
         return;
     }
