@@ -191,6 +191,8 @@ pub struct Simulation {
     pub(crate) min_dt: f64,
     pub(crate) max_dt: f64,
     pub(crate) ledger: VolumeLedger,
+    /// CFL rate of the current state, computed by the last step's update (None: recompute).
+    next_rate: Option<f64>,
 }
 
 /// Everything a row update reads.
@@ -238,6 +240,7 @@ impl Simulation {
             min_dt: f64::INFINITY,
             max_dt: 0.0,
             ledger: VolumeLedger::default(),
+            next_rate: None,
         })
     }
 
@@ -272,6 +275,7 @@ impl Simulation {
         }
         self.time_s = 0.0;
         self.steps = 0;
+        self.next_rate = None;
         self.maps.iter_mut().for_each(|m| *m = CellProducts::default());
         self.ledger = VolumeLedger { initial_m3: self.storage_m3(), ..VolumeLedger::default() };
         update_products(self, 0.0, 0.0)?;
@@ -346,20 +350,14 @@ impl Simulation {
     pub fn stable_step(&self) -> f64 {
         let g = self.settings.gravity;
         let (dx, dy) = (self.geo.dx, self.geo.dy);
-        let rate = self
-            .state
-            .par_chunks(self.geo.nx)
-            .map(|row| {
-                row.iter().fold(0.0_f64, |m, s| {
-                    if s[0] <= DRY_DEPTH {
-                        return m;
-                    }
-                    let c = (g * s[0]).sqrt();
-                    let (u, v) = (s[1] / s[0], s[2] / s[0]);
-                    m.max((u.abs() + c) / dx + (v.abs() + c) / dy)
-                })
-            })
-            .reduce(|| 0.0, f64::max);
+        let rate = match self.next_rate {
+            Some(r) => r,
+            None => self
+                .state
+                .par_chunks(self.geo.nx)
+                .map(|row| row.iter().fold(0.0_f64, |m, &s| m.max(cfl_rate(s, g, dx, dy))))
+                .reduce(|| 0.0, f64::max),
+        };
         // An inflow line can wet a dry cell within the step: bound the step by the speeds of
         // its peak flow at critical depth, u_c + c_c = 2 (g Q_max/W)^{1/3}.
         let inflow_rate = self
@@ -400,36 +398,41 @@ impl Simulation {
                 (q / (l.cells.len() as f64 * area), speed, l.direction)
             })
             .collect();
-        let nx = self.geo.nx;
+        let chunk = self.geo.nx * BLOCK_ROWS;
         let mut state = std::mem::take(&mut self.state);
         let mut scratch = std::mem::take(&mut self.scratch);
-        let (out, clip) = {
+        let (out, clip, rate) = {
             let ctx = self.ctx(&state, &inflow, dt);
-            let rows: Vec<(f64, f64)> = scratch
-                .par_chunks_mut(nx)
+            let blocks: Vec<BlockReport> = scratch
+                .par_chunks_mut(chunk)
                 .enumerate()
-                .map_init(Vec::new, |buf, (j, row)| update_row(&ctx, j, row, None, buf))
+                .map_init(Buffers::default, |buf, (b, rows)| {
+                    update_block(&ctx, b * BLOCK_ROWS, rows, false, buf)
+                })
                 .collect();
-            let (out1, clip1) = sum_pairs(&rows);
+            let r1 = combine(&blocks);
             match self.settings.order {
                 Order::First => {
                     std::mem::swap(&mut state, &mut scratch);
-                    (out1, clip1)
+                    (r1.outflow, r1.clipped, r1.rate)
                 }
                 Order::Second => {
                     let ctx = self.ctx(&scratch, &inflow, dt);
-                    let rows: Vec<(f64, f64)> = state
-                        .par_chunks_mut(nx)
+                    let blocks: Vec<BlockReport> = state
+                        .par_chunks_mut(chunk)
                         .enumerate()
-                        .map_init(Vec::new, |buf, (j, row)| update_row(&ctx, j, row, Some(()), buf))
+                        .map_init(Buffers::default, |buf, (b, rows)| {
+                            update_block(&ctx, b * BLOCK_ROWS, rows, true, buf)
+                        })
                         .collect();
-                    let (out2, clip2) = sum_pairs(&rows);
-                    (0.5 * (out1 + out2), 0.5 * (clip1 + clip2))
+                    let r2 = combine(&blocks);
+                    (0.5 * (r1.outflow + r2.outflow), 0.5 * (r1.clipped + r2.clipped), r2.rate)
                 }
             }
         };
         self.state = state;
         self.scratch = scratch;
+        self.next_rate = Some(rate);
         self.ledger.outflow_m3 += out * dt;
         self.ledger.clipped_m3 += clip;
         self.ledger.inflow_m3 +=
@@ -487,8 +490,13 @@ impl Simulation {
     }
 }
 
-fn sum_pairs(rows: &[(f64, f64)]) -> (f64, f64) {
-    rows.iter().fold((0.0, 0.0), |(a, b), &(x, y)| (a + x, b + y))
+/// Block reports combined in block order (deterministic sums; max is exact).
+fn combine(blocks: &[BlockReport]) -> BlockReport {
+    blocks.iter().fold(BlockReport::default(), |acc, b| BlockReport {
+        outflow: acc.outflow + b.outflow,
+        clipped: acc.clipped + b.clipped,
+        rate: acc.rate.max(b.rate),
+    })
 }
 
 impl Ctx<'_> {
@@ -559,17 +567,6 @@ impl Ctx<'_> {
         let step = (sa[0] + self.bed[a] - sb[0] - self.bed[b]).abs();
         self.s.gravity * 0.5 * (sa[0] + sb[0]) * step / d <= self.yield_accel
     }
-
-    /// Is `(i + di, j + dj)` an active cell of the grid?
-    #[inline]
-    fn active_at(&self, i: usize, j: usize, di: isize, dj: isize) -> bool {
-        let (ii, jj) = (i as isize + di, j as isize + dj);
-        ii >= 0
-            && jj >= 0
-            && (ii as usize) < self.geo.nx
-            && (jj as usize) < self.geo.ny
-            && self.active[self.geo.index(ii as usize, jj as usize)]
-    }
 }
 
 /// A face closed by the yield stress: no mass or momentum crosses; each side feels its own
@@ -595,24 +592,155 @@ fn ghost(face: Prim, side: Option<Boundary>) -> Prim {
     }
 }
 
-/// Update row `j` into `out` (a forward-Euler stage from `ctx.src`); with `average`, `out`
-/// holds the step's start state and receives `½(out + new)` (Heun's second stage). Returns
-/// the row's open-boundary outflow (m³/s) and clipped volume (m³).
+/// Rows per parallel task. Each task walks its rows south to north, reusing every interior
+/// y face's flux for the two cells it separates; only the face below a block's first row is
+/// computed by both neighbouring blocks (with identical arithmetic, so the blocking never
+/// changes a result).
+pub(crate) const BLOCK_ROWS: usize = 16;
+
+/// Per-task buffers of [`update_block`].
+#[derive(Default)]
+pub(crate) struct Buffers {
+    acc: Vec<[f64; 3]>,
+    /// y reconstructions of the row below the current face row.
+    below: Vec<Option<Recon>>,
+    /// y reconstructions of the row above.
+    above: Vec<Option<Recon>>,
+    /// Flux through the faces south of the current row.
+    south: Vec<Option<FaceFlux>>,
+    /// Flux through the faces north of the current row.
+    north: Vec<Option<FaceFlux>>,
+}
+
+/// What a block reports: open-boundary outflow (m³/s), clipped volume (m³) and the largest
+/// CFL rate `(|u|+c)/Δx + (|v|+c)/Δy` of its new states.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockReport {
+    outflow: f64,
+    clipped: f64,
+    rate: f64,
+}
+
+impl Ctx<'_> {
+    /// y reconstructions of row `j` (`None` for inactive cells).
+    fn recon_row(&self, j: usize, out: &mut Vec<Option<Recon>>) {
+        out.clear();
+        let row0 = j * self.geo.nx;
+        out.extend((0..self.geo.nx).map(|i| self.active[row0 + i].then(|| self.recon(i, j, true))));
+    }
+
+    /// Fluxes through the y faces between rows `j − 1` (reconstructions `below`, absent when
+    /// `j = 0`) and `j` (`above`, absent when `j = ny`), with boundary ghosts; adds the outflow
+    /// through open south/north sides to `outflow`.
+    fn y_faces(
+        &self,
+        j: usize,
+        below: Option<&[Option<Recon>]>,
+        above: Option<&[Option<Recon>]>,
+        out: &mut Vec<Option<FaceFlux>>,
+        outflow: &mut f64,
+    ) {
+        let (nx, ny) = (self.geo.nx, self.geo.ny);
+        let g = self.s.gravity;
+        out.clear();
+        for i in 0..nx {
+            let l = below.and_then(|b| b[i]);
+            let r = above.and_then(|a| a[i]);
+            let f = match (l, r) {
+                (Some(l), Some(r)) => {
+                    let (kl, kr) = ((j - 1) * nx + i, j * nx + i);
+                    Some(if self.held_by_yield(kl, kr, self.geo.dy) {
+                        static_face(l.plus, r.minus, g)
+                    } else {
+                        face_flux(l.plus, r.minus, g)
+                    })
+                }
+                (Some(l), None) => {
+                    let side = (j == ny).then_some(self.b.north);
+                    let f = face_flux(l.plus, ghost(l.plus, side), g);
+                    if side == Some(Boundary::Open) {
+                        *outflow += f.mass * self.geo.dx;
+                    }
+                    Some(f)
+                }
+                (None, Some(r)) => {
+                    let side = (j == 0).then_some(self.b.south);
+                    let f = face_flux(ghost(r.minus, side), r.minus, g);
+                    if side == Some(Boundary::Open) {
+                        *outflow -= f.mass * self.geo.dx;
+                    }
+                    Some(f)
+                }
+                (None, None) => None,
+            };
+            out.push(f);
+        }
+    }
+}
+
+/// Update rows `j0 .. j0 + out.len()/nx` into `out` (a forward-Euler stage from `ctx.src`);
+/// with `average`, `out` holds the step's start state and receives `½(out + new)` (Heun's
+/// second stage).
+fn update_block(
+    ctx: &Ctx<'_>,
+    j0: usize,
+    out: &mut [[f64; 3]],
+    average: bool,
+    buf: &mut Buffers,
+) -> BlockReport {
+    let geo = ctx.geo;
+    let (nx, ny) = (geo.nx, geo.ny);
+    let mut report = BlockReport::default();
+    let rows = out.len() / nx;
+    // Faces south of the first row: rows j0 − 1 and j0.
+    ctx.recon_row(j0, &mut buf.above);
+    if j0 > 0 {
+        ctx.recon_row(j0 - 1, &mut buf.below);
+        ctx.y_faces(j0, Some(&buf.below), Some(&buf.above), &mut buf.south, &mut report.outflow);
+    } else {
+        ctx.y_faces(0, None, Some(&buf.above), &mut buf.south, &mut report.outflow);
+    }
+    for r in 0..rows {
+        let j = j0 + r;
+        // Row j's reconstructions move below; row j + 1's are computed above.
+        std::mem::swap(&mut buf.below, &mut buf.above);
+        if j + 1 < ny {
+            ctx.recon_row(j + 1, &mut buf.above);
+            ctx.y_faces(
+                j + 1,
+                Some(&buf.below),
+                Some(&buf.above),
+                &mut buf.north,
+                &mut report.outflow,
+            );
+        } else {
+            ctx.y_faces(ny, Some(&buf.below), None, &mut buf.north, &mut report.outflow);
+        }
+        let row_out = &mut out[r * nx..(r + 1) * nx];
+        update_row(ctx, j, row_out, average, buf, &mut report);
+        std::mem::swap(&mut buf.south, &mut buf.north);
+    }
+    report
+}
+
+/// Row `j`: x fluxes, the y fluxes in `buf.south`/`buf.north`, the in-cell bed terms, then the
+/// new states (explicit update, inflow, implicit resistance) and their CFL rate.
 fn update_row(
     ctx: &Ctx<'_>,
     j: usize,
     out: &mut [[f64; 3]],
-    average: Option<()>,
-    acc: &mut Vec<[f64; 3]>,
-) -> (f64, f64) {
+    average: bool,
+    buf: &mut Buffers,
+    report: &mut BlockReport,
+) {
     let geo = ctx.geo;
-    let (nx, ny) = (geo.nx, geo.ny);
+    let nx = geo.nx;
     let (dx, dy) = (geo.dx, geo.dy);
     let g = ctx.s.gravity;
     let second = ctx.s.order == Order::Second;
+    let acc = &mut buf.acc;
     acc.clear();
     acc.resize(nx, [0.0; 3]);
-    let mut outflow = 0.0;
     let row0 = j * nx;
 
     // x faces: face f lies between cells f−1 and f of this row.
@@ -655,7 +783,7 @@ fn update_row(
                     false,
                 );
                 if side == Some(Boundary::Open) {
-                    outflow += fl.mass * dy;
+                    report.outflow += fl.mass * dy;
                 }
             }
             (None, Some(r)) => {
@@ -670,7 +798,7 @@ fn update_row(
                     false,
                 );
                 if side == Some(Boundary::Open) {
-                    outflow -= fl.mass * dy;
+                    report.outflow -= fl.mass * dy;
                 }
             }
             (None, None) => {}
@@ -682,47 +810,18 @@ fn update_row(
         left = right;
     }
 
-    // y faces of each cell of the row.
+    // y faces (shared with the rows below and above) and the in-cell y bed term.
     for (i, cell_acc) in acc.iter_mut().enumerate() {
         if !ctx.active[row0 + i] {
             continue;
         }
-        let c = ctx.recon(i, j, true);
-        // South face.
-        if ctx.active_at(i, j, 0, -1) {
-            let lower = ctx.recon(i, j - 1, true);
-            let fl = if ctx.held_by_yield(row0 + i - nx, row0 + i, dy) {
-                static_face(lower.plus, c.minus, g)
-            } else {
-                face_flux(lower.plus, c.minus, g)
-            };
+        if let Some(fl) = buf.south[i] {
             add(cell_acc, fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
-        } else {
-            let side = (j == 0).then_some(ctx.b.south);
-            let fl = face_flux(ghost(c.minus, side), c.minus, g);
-            add(cell_acc, fl.mass, fl.normal + fl.right_pressure, fl.tangential, 1.0 / dy, true);
-            if side == Some(Boundary::Open) {
-                outflow -= fl.mass * dx;
-            }
         }
-        // North face.
-        if ctx.active_at(i, j, 0, 1) {
-            let upper = ctx.recon(i, j + 1, true);
-            let fl = if ctx.held_by_yield(row0 + i, row0 + i + nx, dy) {
-                static_face(c.plus, upper.minus, g)
-            } else {
-                face_flux(c.plus, upper.minus, g)
-            };
+        if let Some(fl) = buf.north[i] {
             sub(cell_acc, fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
-        } else {
-            let side = (j + 1 == ny).then_some(ctx.b.north);
-            let fl = face_flux(c.plus, ghost(c.plus, side), g);
-            sub(cell_acc, fl.mass, fl.normal + fl.left_pressure, fl.tangential, 1.0 / dy, true);
-            if side == Some(Boundary::Open) {
-                outflow += fl.mass * dx;
-            }
         }
-        if second {
+        if second && let Some(c) = buf.below[i] {
             cell_acc[2] += 0.5 * g * (c.minus.h + c.plus.h) * (c.minus.z - c.plus.z) / dy;
         }
     }
@@ -730,7 +829,6 @@ fn update_row(
     // New states: explicit update, inflow, implicit resistance.
     let area = geo.cell_area();
     let dt = ctx.dt;
-    let mut clipped = 0.0;
     let first_inflow = ctx.inflow_cells.partition_point(|&(k, _)| k < row0);
     let mut inflow_iter = ctx.inflow_cells[first_inflow..].iter().peekable();
     for (i, a) in acc.iter().enumerate() {
@@ -754,25 +852,35 @@ fn update_row(
             inflow_iter.next();
         }
         if u[0] < 0.0 {
-            clipped -= u[0] * area;
+            report.clipped -= u[0] * area;
             u[0] = 0.0;
         }
         resist(&mut u, f64::from(ctx.manning[k]), ctx.s, dt);
-        match average {
-            None => out[i] = u,
-            Some(()) => {
-                let o = &mut out[i];
-                o[0] = 0.5 * (o[0] + u[0]);
-                o[1] = 0.5 * (o[1] + u[1]);
-                o[2] = 0.5 * (o[2] + u[2]);
-                if o[0] <= DRY_DEPTH {
-                    o[1] = 0.0;
-                    o[2] = 0.0;
-                }
+        let o = &mut out[i];
+        if average {
+            o[0] = 0.5 * (o[0] + u[0]);
+            o[1] = 0.5 * (o[1] + u[1]);
+            o[2] = 0.5 * (o[2] + u[2]);
+            if o[0] <= DRY_DEPTH {
+                o[1] = 0.0;
+                o[2] = 0.0;
             }
+        } else {
+            *o = u;
         }
+        report.rate = report.rate.max(cfl_rate(*o, g, dx, dy));
     }
-    (outflow, clipped)
+}
+
+/// `(|u|+c)/Δx + (|v|+c)/Δy` of a cell (0 when dry).
+#[inline]
+fn cfl_rate(s: [f64; 3], g: f64, dx: f64, dy: f64) -> f64 {
+    if s[0] <= DRY_DEPTH {
+        return 0.0;
+    }
+    let c = (g * s[0]).sqrt();
+    let inv = 1.0 / s[0];
+    (s[1].abs() * inv + c) / dx + (s[2].abs() * inv + c) / dy
 }
 
 /// `acc −= (m, n, t)·scale` in the face frame (`y_dir`: normal is `q_y`).
