@@ -48,7 +48,43 @@ impl Default for CellProducts {
     }
 }
 
-/// Fold the state at time `t` (after a step of `dt`) into the maps; an error if any depth or
+/// Fold one cell's state at time `t` (after a step of `dt`) into its maps; `false` (and
+/// nothing folded) when the state is not finite.
+#[inline]
+pub(crate) fn fold_cell(
+    p: &mut CellProducts,
+    s: [f64; 3],
+    t: f64,
+    dt: f64,
+    threshold: f64,
+    vdepth: f64,
+) -> bool {
+    if !(s[0].is_finite() && s[1].is_finite() && s[2].is_finite()) {
+        return false;
+    }
+    let h = s[0];
+    if h as f32 > p.max_depth {
+        p.max_depth = h as f32;
+        p.time_of_max_depth_s = t as f32;
+    }
+    if h >= vdepth {
+        let q = (s[1] * s[1] + s[2] * s[2]).sqrt();
+        p.max_speed = p.max_speed.max((q / h) as f32);
+        p.max_unit_discharge = p.max_unit_discharge.max(q as f32);
+    }
+    if h >= threshold {
+        // Duration counts from the arrival time on.
+        if p.arrival_s.is_nan() {
+            p.arrival_s = t as f32;
+        } else {
+            p.duration_s += dt;
+        }
+    }
+    true
+}
+
+/// Fold the state at time `t` (after a step of `dt`) into the maps (the solver does this
+/// inside its last stage; this pass serves the initial state); an error if any depth or
 /// momentum is non-finite.
 pub(crate) fn update_products(
     sim: &mut Simulation,
@@ -67,28 +103,8 @@ pub(crate) fn update_products(
             let mut bad = None;
             for (i, p) in row.iter_mut().enumerate() {
                 let k = j * nx + i;
-                let s = state[k];
-                if !(s[0].is_finite() && s[1].is_finite() && s[2].is_finite()) {
+                if !fold_cell(p, state[k], t, dt, threshold, vdepth) {
                     bad.get_or_insert(k);
-                    continue;
-                }
-                let h = s[0];
-                if h as f32 > p.max_depth {
-                    p.max_depth = h as f32;
-                    p.time_of_max_depth_s = t as f32;
-                }
-                if h >= vdepth {
-                    let q = (s[1] * s[1] + s[2] * s[2]).sqrt();
-                    p.max_speed = p.max_speed.max((q / h) as f32);
-                    p.max_unit_discharge = p.max_unit_discharge.max(q as f32);
-                }
-                if h >= threshold {
-                    // Duration counts from the arrival time on.
-                    if p.arrival_s.is_nan() {
-                        p.arrival_s = t as f32;
-                    } else {
-                        p.duration_s += dt;
-                    }
                 }
             }
             bad

@@ -8,7 +8,7 @@
 
 use crate::error::{InundationError, in_range, positive};
 use crate::kernel::{DRY_DEPTH, FaceFlux, Limiter, Prim, Recon, face_flux, reconstruct};
-use crate::products::{CellProducts, PointRecord, update_products};
+use crate::products::{CellProducts, PointRecord, fold_cell, update_products};
 use crate::rheology::Rheology;
 use crate::terrain::{GridGeometry, Roughness, Terrain};
 use rayon::prelude::*;
@@ -210,6 +210,8 @@ struct Ctx<'a> {
     dt: f64,
     /// `τ_y/ρ` of the rheology (0 for water).
     yield_accel: f64,
+    /// Time at the end of the step (for the maps).
+    t_new: f64,
 }
 
 impl Simulation {
@@ -401,38 +403,56 @@ impl Simulation {
         let chunk = self.geo.nx * BLOCK_ROWS;
         let mut state = std::mem::take(&mut self.state);
         let mut scratch = std::mem::take(&mut self.scratch);
-        let (out, clip, rate) = {
+        let mut maps = std::mem::take(&mut self.maps);
+        let report = {
+            let first = self.settings.order == Order::First;
             let ctx = self.ctx(&state, &inflow, dt);
-            let blocks: Vec<BlockReport> = scratch
-                .par_chunks_mut(chunk)
-                .enumerate()
-                .map_init(Buffers::default, |buf, (b, rows)| {
-                    update_block(&ctx, b * BLOCK_ROWS, rows, false, buf)
-                })
-                .collect();
+            let blocks: Vec<BlockReport> = if first {
+                scratch
+                    .par_chunks_mut(chunk)
+                    .zip(maps.par_chunks_mut(chunk))
+                    .enumerate()
+                    .map_init(Buffers::default, |buf, (b, (rows, m))| {
+                        update_block(&ctx, b * BLOCK_ROWS, rows, false, Some(m), buf)
+                    })
+                    .collect()
+            } else {
+                scratch
+                    .par_chunks_mut(chunk)
+                    .enumerate()
+                    .map_init(Buffers::default, |buf, (b, rows)| {
+                        update_block(&ctx, b * BLOCK_ROWS, rows, false, None, buf)
+                    })
+                    .collect()
+            };
             let r1 = combine(&blocks);
-            match self.settings.order {
-                Order::First => {
-                    std::mem::swap(&mut state, &mut scratch);
-                    (r1.outflow, r1.clipped, r1.rate)
-                }
-                Order::Second => {
-                    let ctx = self.ctx(&scratch, &inflow, dt);
-                    let blocks: Vec<BlockReport> = state
-                        .par_chunks_mut(chunk)
-                        .enumerate()
-                        .map_init(Buffers::default, |buf, (b, rows)| {
-                            update_block(&ctx, b * BLOCK_ROWS, rows, true, buf)
-                        })
-                        .collect();
-                    let r2 = combine(&blocks);
-                    (0.5 * (r1.outflow + r2.outflow), 0.5 * (r1.clipped + r2.clipped), r2.rate)
+            if first {
+                std::mem::swap(&mut state, &mut scratch);
+                r1
+            } else {
+                let ctx = self.ctx(&scratch, &inflow, dt);
+                let blocks: Vec<BlockReport> = state
+                    .par_chunks_mut(chunk)
+                    .zip(maps.par_chunks_mut(chunk))
+                    .enumerate()
+                    .map_init(Buffers::default, |buf, (b, (rows, m))| {
+                        update_block(&ctx, b * BLOCK_ROWS, rows, true, Some(m), buf)
+                    })
+                    .collect();
+                let r2 = combine(&blocks);
+                BlockReport {
+                    outflow: 0.5 * (r1.outflow + r2.outflow),
+                    clipped: 0.5 * (r1.clipped + r2.clipped),
+                    rate: r2.rate,
+                    bad: r2.bad,
                 }
             }
         };
         self.state = state;
         self.scratch = scratch;
-        self.next_rate = Some(rate);
+        self.maps = maps;
+        self.next_rate = Some(report.rate);
+        let (out, clip) = (report.outflow, report.clipped);
         self.ledger.outflow_m3 += out * dt;
         self.ledger.clipped_m3 += clip;
         self.ledger.inflow_m3 +=
@@ -441,7 +461,9 @@ impl Simulation {
         self.steps += 1;
         self.min_dt = self.min_dt.min(dt);
         self.max_dt = self.max_dt.max(dt);
-        update_products(self, self.time_s, dt)?;
+        if let Some(index) = report.bad {
+            return Err(InundationError::NonFinite { time_s: self.time_s, index });
+        }
         Ok(dt)
     }
 
@@ -486,6 +508,7 @@ impl Simulation {
             inflow,
             dt,
             yield_accel: self.settings.rheology.yield_over_density(),
+            t_new: self.time_s + dt,
         }
     }
 }
@@ -496,6 +519,7 @@ fn combine(blocks: &[BlockReport]) -> BlockReport {
         outflow: acc.outflow + b.outflow,
         clipped: acc.clipped + b.clipped,
         rate: acc.rate.max(b.rate),
+        bad: acc.bad.or(b.bad),
     })
 }
 
@@ -619,6 +643,8 @@ struct BlockReport {
     outflow: f64,
     clipped: f64,
     rate: f64,
+    /// First cell whose new state is not finite.
+    bad: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -686,6 +712,7 @@ fn update_block(
     j0: usize,
     out: &mut [[f64; 3]],
     average: bool,
+    mut maps: Option<&mut [CellProducts]>,
     buf: &mut Buffers,
 ) -> BlockReport {
     let geo = ctx.geo;
@@ -717,7 +744,8 @@ fn update_block(
             ctx.y_faces(ny, Some(&buf.below), None, &mut buf.north, &mut report.outflow);
         }
         let row_out = &mut out[r * nx..(r + 1) * nx];
-        update_row(ctx, j, row_out, average, buf, &mut report);
+        let row_maps = maps.as_deref_mut().map(|m| &mut m[r * nx..(r + 1) * nx]);
+        update_row(ctx, j, row_out, average, row_maps, buf, &mut report);
         std::mem::swap(&mut buf.south, &mut buf.north);
     }
     report
@@ -730,6 +758,7 @@ fn update_row(
     j: usize,
     out: &mut [[f64; 3]],
     average: bool,
+    mut maps: Option<&mut [CellProducts]>,
     buf: &mut Buffers,
     report: &mut BlockReport,
 ) {
@@ -869,6 +898,18 @@ fn update_row(
             *o = u;
         }
         report.rate = report.rate.max(cfl_rate(*o, g, dx, dy));
+        if let Some(m) = maps.as_deref_mut()
+            && !fold_cell(
+                &mut m[i],
+                *o,
+                ctx.t_new,
+                dt,
+                ctx.s.arrival_threshold_m,
+                ctx.s.velocity_depth_m,
+            )
+        {
+            report.bad.get_or_insert(k);
+        }
     }
 }
 
