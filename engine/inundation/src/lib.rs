@@ -109,6 +109,7 @@ pub mod kernel;
 pub mod products;
 pub mod rheology;
 pub mod solver;
+mod step;
 pub mod terrain;
 
 pub use error::InundationError;
