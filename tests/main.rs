@@ -10,3 +10,4 @@ mod risk_checks;
 mod routing;
 mod scenario;
 mod structures;
+mod twin;
