@@ -4,6 +4,7 @@
 
 pub use tailtwin_core as core;
 pub use tailtwin_hydrology as hydrology;
+pub use tailtwin_inundation as inundation;
 pub use tailtwin_pipeline as pipeline;
 pub use tailtwin_pond as pond;
 pub use tailtwin_results as results;

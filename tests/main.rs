@@ -1,8 +1,10 @@
 //! Integration tests: one binary, a module per area. Each test is named after the physical claim
 //! it checks and starts with a comment: goal, setup, reference, tolerance and why.
 
+mod breach;
 mod cli;
 mod hydrology;
+mod inundation;
 mod results_viz;
 mod risk_checks;
 mod routing;

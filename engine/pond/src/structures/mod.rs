@@ -6,7 +6,8 @@
 //!
 //! One closed enum, [`Structure`], over: [`Weir`], [`Orifice`], [`Conduit`] (pipe or tunnel),
 //! [`WindowTower`] (窗口式排水井), [`FrameTower`] (框架式排水井), [`InclinedTrough`]
-//! (排水斜槽), [`Spillway`] (溢洪道) and [`RatingTable`]. Each validates on construction and
+//! (排水斜槽), [`Spillway`] (溢洪道), [`RatingTable`] and [`Breach`] (溃口, a trapezoid growing in
+//! time; see [`breach`]). Each validates on construction and
 //! returns a typed [`StructureError`] carrying the offending values; builders (`with_…`) add
 //! options (tailwater, approach channel, losses, gravity, condition). [`rating_curve`] and
 //! [`combined_rating_curve`] turn any [`Outlet`] (or a slice of them) into a core
@@ -140,10 +141,16 @@
 //! - series control: `small_tunnel_controls_big_tower_at_high_stage`; condition:
 //!   `condition_factor_scales_capacity`; validation:
 //!   `constructors_reject_bad_input_with_the_offending_values`;
+//! - breach (tests/breach.rs): `breach_weir_flow_matches_hand_computed_trapezoid`,
+//!   `breach_grows_from_notch_to_final_size`, `instantaneous_full_width_breach_against_ritter`,
+//!   `tailwater_submerges_the_breach_by_freads_factor`, `triggers_resolve_to_initiation_times`,
+//!   `breach_rejects_invalid_geometry`, `breach_regressions_match_hand_computed_values`
+//!   (scenarios/verification/b1_breach_regressions);
 //! - monotone and continuous at every regime/control change over random geometries of every
 //!   kind (`random_geometries::*`, proptest) and for the demo set
 //!   (`demo_set_is_monotone_and_continuous_at_every_regime_change`).
 
+pub mod breach;
 mod common;
 mod conduit;
 mod error;
@@ -158,6 +165,10 @@ pub mod tower;
 pub mod trough;
 mod weir;
 
+pub use breach::{
+    Breach, BreachGeometry, BreachTrigger, Progression, WeirCoefficients, resolve_trigger,
+    resolve_trigger_on_route,
+};
 pub use common::{Condition, StructureId};
 pub use conduit::Conduit;
 pub use error::StructureError;

@@ -2,7 +2,8 @@
 
 use super::common::{Condition, StructureId};
 use super::{
-    Conduit, FrameTower, InclinedTrough, Orifice, Outlet, RatingTable, Spillway, Weir, WindowTower,
+    Breach, Conduit, FrameTower, InclinedTrough, Orifice, Outlet, RatingTable, Spillway, Weir,
+    WindowTower,
 };
 use tailtwin_core::{Discharge, Elevation};
 
@@ -17,6 +18,7 @@ pub enum Structure {
     InclinedTrough(InclinedTrough),
     Spillway(Spillway),
     RatingTable(RatingTable),
+    Breach(Breach),
 }
 
 impl Structure {
@@ -31,6 +33,7 @@ impl Structure {
             Structure::InclinedTrough(s) => s,
             Structure::Spillway(s) => s,
             Structure::RatingTable(s) => s,
+            Structure::Breach(s) => s,
         }
     }
 
@@ -45,6 +48,7 @@ impl Structure {
             Structure::InclinedTrough(s) => s.id(),
             Structure::Spillway(s) => s.id(),
             Structure::RatingTable(s) => s.id(),
+            Structure::Breach(s) => s.id(),
         }
     }
 
@@ -59,6 +63,7 @@ impl Structure {
             Structure::InclinedTrough(s) => Structure::InclinedTrough(s.with_condition(condition)?),
             Structure::Spillway(s) => Structure::Spillway(s.with_condition(condition)?),
             Structure::RatingTable(s) => Structure::RatingTable(s.with_condition(condition)?),
+            Structure::Breach(s) => Structure::Breach(s.with_condition(condition)?),
         })
     }
 }
@@ -95,4 +100,14 @@ macro_rules! from_kind {
         }
     )*};
 }
-from_kind!(Weir, Orifice, Conduit, WindowTower, FrameTower, InclinedTrough, Spillway, RatingTable);
+from_kind!(
+    Weir,
+    Orifice,
+    Conduit,
+    WindowTower,
+    FrameTower,
+    InclinedTrough,
+    Spillway,
+    RatingTable,
+    Breach
+);
