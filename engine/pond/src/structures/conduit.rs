@@ -312,20 +312,7 @@ impl Conduit {
     }
 }
 
-impl super::Outlet for Conduit {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "conduit"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(Conduit, "conduit");
 
 #[cfg(test)]
 mod tests {

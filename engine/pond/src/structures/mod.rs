@@ -150,6 +150,32 @@
 //!   kind (`random_geometries::*`, proptest) and for the demo set
 //!   (`demo_set_is_monotone_and_continuous_at_every_regime_change`).
 
+/// Implements [`Outlet`] for a structure that does not change in time: it has an `id` field, a
+/// `condition`, `discharge_at(stage_m)` and `transitions()`. One definition keeps every kind's
+/// contract identical (condition applied last, time ignored).
+macro_rules! steady_outlet {
+    ($ty:ty, $kind:literal) => {
+        impl $crate::structures::Outlet for $ty {
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+            fn kind(&self) -> &str {
+                $kind
+            }
+            fn discharge(
+                &self,
+                stage: ::tailtwin_core::Elevation,
+                _time_s: f64,
+            ) -> ::tailtwin_core::Discharge {
+                self.condition.apply(self.discharge_at(stage.m()))
+            }
+            fn transition_stages(&self) -> Vec<::tailtwin_core::Elevation> {
+                self.transitions()
+            }
+        }
+    };
+}
+
 pub mod breach;
 mod common;
 mod conduit;

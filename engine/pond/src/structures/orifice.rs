@@ -297,17 +297,4 @@ pub(crate) fn drowned_torricelli_integral(shape: OrificeShape, h: f64, t: f64) -
     }
 }
 
-impl super::Outlet for Orifice {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "orifice"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(Orifice, "orifice");

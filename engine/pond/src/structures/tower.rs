@@ -452,32 +452,6 @@ impl FrameTower {
     }
 }
 
-impl super::Outlet for WindowTower {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "window_tower"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(WindowTower, "window_tower");
 
-impl super::Outlet for FrameTower {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "frame_tower"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(FrameTower, "frame_tower");

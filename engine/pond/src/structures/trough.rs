@@ -147,17 +147,4 @@ impl InclinedTrough {
     }
 }
 
-impl super::Outlet for InclinedTrough {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "inclined_trough"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(InclinedTrough, "inclined_trough");

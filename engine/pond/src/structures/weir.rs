@@ -324,17 +324,4 @@ fn practical_contraction(c: Contraction, n: f64, b: f64, h: f64) -> f64 {
     }
 }
 
-impl super::Outlet for Weir {
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn kind(&self) -> &str {
-        "weir"
-    }
-    fn discharge(&self, stage: Elevation, _time_s: f64) -> Discharge {
-        self.condition.apply(self.discharge_at(stage.m()))
-    }
-    fn transition_stages(&self) -> Vec<Elevation> {
-        self.transitions()
-    }
-}
+steady_outlet!(Weir, "weir");
