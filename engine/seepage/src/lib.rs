@@ -82,8 +82,8 @@ pub mod mesh;
 mod products;
 mod solver;
 
-pub use mesh::{BoundaryEdge, BoundaryPart, Mesh, MeshSettings, mesh_section};
-pub use solver::{IterationRecord, SeepageModel};
+pub use mesh::{BoundaryEdge, BoundaryPart, Mesh, MeshSettings, mesh_section, mesh_section_near};
+pub use solver::{ConfinedSolution, IterationRecord, SeepageModel};
 
 use serde::{Deserialize, Serialize};
 use tailtwin_core::pore_pressure::{PhreaticSurface, PorePressureField};
@@ -123,12 +123,19 @@ pub struct SeepageSettings {
     pub mesh: MeshSettings,
     /// Convergence: max |Δh| between iterations, m. Default 10⁻⁵ m.
     pub head_tolerance_m: f64,
+    /// Convergence: Σ |K(h) h| over free nodes ≤ this × the inflow (a mass-balance measure),
+    /// with no seepage-face switch in the previous iteration. Default 10⁻⁶.
+    pub flux_tolerance: f64,
     /// Default 200.
     pub max_iterations: usize,
     /// Threads of the sparse factorisation. Default 1 (on two cores one thread is often faster).
     pub threads: usize,
     /// Tailwater level on the downstream side, m (none by default).
     pub tailwater_m: Option<f64>,
+    /// Solves again on a mesh refined around the exit point of the previous solve this many
+    /// times ([`solve_levels`]). Default 1: the exit is then resolved to about
+    /// `mesh.exit_size_ratio` × the target size instead of one element.
+    pub exit_refinement_passes: usize,
 }
 
 impl Default for SeepageSettings {
@@ -138,9 +145,11 @@ impl Default for SeepageSettings {
         Self {
             mesh: MeshSettings::with_target_size(2.0),
             head_tolerance_m: 1e-5,
+            flux_tolerance: 1e-6,
             max_iterations: 200,
             threads: 1,
             tailwater_m: None,
+            exit_refinement_passes: 1,
         }
     }
 }
@@ -150,6 +159,9 @@ impl SeepageSettings {
         let bad = |key, value| Err(SeepageError::BadSetting { key, value });
         if !(self.head_tolerance_m.is_finite() && self.head_tolerance_m > 0.0) {
             return bad("head_tolerance_m", self.head_tolerance_m);
+        }
+        if !(self.flux_tolerance.is_finite() && self.flux_tolerance > 0.0) {
+            return bad("flux_tolerance", self.flux_tolerance);
         }
         if self.max_iterations == 0 {
             return bad("max_iterations", 0.0);
@@ -250,14 +262,37 @@ impl SeepageResult {
     }
 }
 
-/// Meshes `section` and solves it at each pond level (one mesh and symbolic factorisation).
+/// Meshes `section` and solves it at each pond level: a first solve on the base mesh (one mesh and
+/// symbolic factorisation for all levels), then `exit_refinement_passes` solves on meshes refined
+/// around that level's exit point.
 pub fn solve_levels(
     section: &tailtwin_core::DamSection,
     pond_levels_m: &[f64],
     settings: &SeepageSettings,
 ) -> Result<Vec<SeepageResult>, SeepageError> {
     let mut model = SeepageModel::build(section, settings)?;
-    pond_levels_m.iter().map(|&z| model.solve(z)).collect()
+    pond_levels_m
+        .iter()
+        .map(|&level| {
+            let mut result = model.solve(level)?;
+            for _ in 0..settings.exit_refinement_passes {
+                let Some(exit) = result.exit_point else { break };
+                let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
+                result = SeepageModel::with_mesh(section, mesh, settings)?
+                    .solve_from(level, Some(&result))?;
+            }
+            Ok(result)
+        })
+        .collect()
+}
+
+/// [`solve_levels`] for one pond level.
+pub fn solve_section(
+    section: &tailtwin_core::DamSection,
+    pond_level_m: f64,
+    settings: &SeepageSettings,
+) -> Result<SeepageResult, SeepageError> {
+    Ok(solve_levels(section, &[pond_level_m], settings)?.remove(0))
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub struct MeshSettings {
     pub grading: f64,
     /// Minimum angle of the quality refinement, degrees. Default 25 (≤ 30 terminates).
     pub min_angle_deg: f64,
+    /// Edge length around a seepage exit point found by a previous solve, as a fraction of the
+    /// target (see [`mesh_section_near`]). Default 0.05.
+    pub exit_size_ratio: f64,
     /// Refuse meshes above this many nodes. Default 2 000 000.
     pub max_nodes: usize,
 }
@@ -40,6 +43,7 @@ impl MeshSettings {
             local_size_ratio: 0.4,
             grading: 0.25,
             min_angle_deg: 25.0,
+            exit_size_ratio: 0.05,
             max_nodes: 2_000_000,
         }
     }
@@ -132,6 +136,17 @@ fn refinement_features(section: &DamSection) -> (Vec<(Point2, Point2)>, Vec<Poin
 
 /// Meshes a validated section.
 pub fn mesh_section(section: &DamSection, settings: &MeshSettings) -> Result<Mesh, SeepageError> {
+    mesh_section_near(section, settings, &[])
+}
+
+/// Meshes a validated section with extra refinement (edge length `exit_size_ratio` × target,
+/// graded) around the given points — the seepage exit of a first solve, where the free surface
+/// meets the face and the solution is singular.
+pub fn mesh_section_near(
+    section: &DamSection,
+    settings: &MeshSettings,
+    exit_points: &[Point2],
+) -> Result<Mesh, SeepageError> {
     section.validate()?;
     let h = settings.target_size_m;
     let outline = section.outline()?;
@@ -150,6 +165,12 @@ pub fn mesh_section(section: &DamSection, settings: &MeshSettings) -> Result<Mes
         return Err(SeepageError::BadSetting {
             key: "mesh.min_angle_deg",
             value: settings.min_angle_deg,
+        });
+    }
+    if !(settings.exit_size_ratio > 0.0 && settings.exit_size_ratio <= 1.0) {
+        return Err(SeepageError::BadSetting {
+            key: "mesh.exit_size_ratio",
+            value: settings.exit_size_ratio,
         });
     }
     if !(settings.grading > 0.0 && settings.grading.is_finite()) {
@@ -185,18 +206,26 @@ pub fn mesh_section(section: &DamSection, settings: &MeshSettings) -> Result<Mes
     let budget = settings.max_nodes.saturating_mul(2);
     cdt.refine(quality(max_area, budget));
 
-    if settings.local_size_ratio < 1.0 {
+    if settings.local_size_ratio < 1.0 || !exit_points.is_empty() {
         let (segments, points) = refinement_features(section);
         let fine = h * settings.local_size_ratio;
+        let exit_fine = h * settings.exit_size_ratio;
         let local_size = |p: Point2| {
-            let d_seg = segments
-                .iter()
-                .map(|&(a, b)| distance_to_segment(p, a, b))
-                .fold(f64::INFINITY, f64::min);
-            let d = points.iter().map(|&q| p.distance(q)).fold(d_seg, f64::min);
-            (fine + settings.grading * d).min(h)
+            let mut size = h;
+            if settings.local_size_ratio < 1.0 {
+                let d_seg = segments
+                    .iter()
+                    .map(|&(a, b)| distance_to_segment(p, a, b))
+                    .fold(f64::INFINITY, f64::min);
+                let d = points.iter().map(|&q| p.distance(q)).fold(d_seg, f64::min);
+                size = size.min(fine + settings.grading * d);
+            }
+            for &q in exit_points {
+                size = size.min(exit_fine + settings.grading * p.distance(q));
+            }
+            size
         };
-        for _pass in 0..12 {
+        for _pass in 0..40 {
             let centroids: Vec<Point2> = cdt
                 .inner_faces()
                 .filter_map(|f| {

@@ -9,6 +9,9 @@ use tailtwin_core::pore_pressure::{
 };
 use tailtwin_core::section::{DamSection, Point2, Polyline};
 
+/// Share of the inflow a face node must pass to count as part of the seepage face.
+const FACE_SHARE: f64 = 1e-6;
+
 pub(crate) struct Products {
     pub phreatic: PhreaticSurface,
     pub pore_pressure: PorePressureField,
@@ -131,21 +134,16 @@ fn outlets(section: &DamSection, reaction: &[f64], groups: &[Option<Group>]) -> 
 /// boundary segment above the highest active node: ψ is extrapolated linearly in z from the two
 /// free boundary nodes above it to ψ = 0 (above the exit ψ falls by about 1 m per m up, the
 /// unsaturated zone carrying almost no flow), and clamped to that segment.
-fn exit_point(mesh: &Mesh, psi: &[f64], groups: &[Option<Group>]) -> Option<(Point2, u32)> {
+fn exit_point(mesh: &Mesh, psi: &[f64], on_face: &dyn Fn(u32) -> bool) -> Option<(Point2, u32)> {
     let face_edges: Vec<[u32; 2]> = mesh
         .boundary
         .iter()
         .filter(|e| matches!(e.part, BoundaryPart::Surface | BoundaryPart::Downstream))
         .map(|e| e.nodes)
         .collect();
-    let top = face_edges
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|&n| groups[n as usize] == Some(Group::Face))
-        .max_by(|&a, &b| {
-            mesh.nodes[a as usize].z.total_cmp(&mesh.nodes[b as usize].z).then(a.cmp(&b))
-        })?;
+    let top = face_edges.iter().flatten().copied().filter(|&n| on_face(n)).max_by(|&a, &b| {
+        mesh.nodes[a as usize].z.total_cmp(&mesh.nodes[b as usize].z).then(a.cmp(&b))
+    })?;
     let z_of = |n: u32| mesh.nodes[n as usize].z;
     let up_neighbour = |n: u32| {
         face_edges
@@ -204,7 +202,14 @@ pub(crate) fn compute_products(
         .map(|i| x_first + (x_last - x_first) * i as f64 / n_uniform as f64)
         .collect();
     xs.extend(section.surface.points().iter().map(|p| p.x));
-    let exit = exit_point(mesh, &psi, groups);
+    // The active seepage face: face nodes through which a noticeable share of the flow leaves
+    // (nodes held at h = z under a nearly dry zone pass round-off amounts and are not a face).
+    let inflow: f64 =
+        reaction.iter().zip(groups).filter(|(_, g)| g.is_some()).map(|(r, _)| r.max(0.0)).sum();
+    let on_face = |n: u32| {
+        groups[n as usize] == Some(Group::Face) && -reaction[n as usize] > FACE_SHARE * inflow
+    };
+    let exit = exit_point(mesh, &psi, &on_face);
     if let Some((p, _)) = exit {
         xs.push(p.x);
     }
@@ -248,7 +253,6 @@ pub(crate) fn compute_products(
 
     // Seepage face: boundary edges with both ends on the active face, plus the part of the
     // segment above the highest active node up to the refined exit.
-    let on_face = |n: u32| groups[n as usize] == Some(Group::Face);
     let mut face_length: f64 = mesh
         .boundary
         .iter()

@@ -5,9 +5,14 @@ use crate::element::{PAIRS, mean_relative_conductivity, saturated_matrix};
 use crate::linear::SpdSystem;
 use crate::mesh::{BoundaryPart, Mesh, mesh_section};
 use crate::products::{Products, compute_products};
-use crate::{SeepageError, SeepageResult, SeepageSettings};
+use crate::{FlowBalance, SeepageError, SeepageResult, SeepageSettings};
 use std::time::Instant;
-use tailtwin_core::section::{DamSection, EdgeKind, Unsaturated};
+use tailtwin_core::pore_pressure::GAMMA_W;
+use tailtwin_core::section::{DamSection, EdgeKind, Point2, Unsaturated};
+
+/// Bounds of the Irons–Tuck relaxation factor.
+const OMEGA_MIN: f64 = 0.1;
+const OMEGA_MAX: f64 = 1.0;
 
 /// Which group a fixed node's flow is booked to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,6 +99,53 @@ impl SeepageModel {
         &self.section
     }
 
+    /// Saturated, confined flow (k_r = 1 everywhere) with h fixed wherever `dirichlet` returns a
+    /// head and no flow elsewhere: the linear problem under the free-surface iteration, for flow
+    /// nets under sealed surfaces and for verification.
+    pub fn solve_confined(
+        &mut self,
+        dirichlet: &dyn Fn(Point2) -> Option<f64>,
+    ) -> Result<ConfinedSolution, SeepageError> {
+        let n = self.mesh.nodes.len();
+        let fixed: Vec<f64> =
+            self.mesh.nodes.iter().map(|&p| dirichlet(p).unwrap_or(f64::NAN)).collect();
+        if let Some(i) = fixed.iter().position(|v| v.is_infinite()) {
+            return Err(SeepageError::BadSetting { key: "dirichlet head", value: fixed[i] });
+        }
+        if fixed.iter().all(|v| v.is_nan()) {
+            return Err(SeepageError::NoWettedBoundary { pond_level_m: f64::NAN });
+        }
+        let values = &mut self.system.values;
+        values.iter_mut().for_each(|v| *v = 0.0);
+        for (slots, k0) in self.slots.iter().zip(&self.k_saturated) {
+            for (slot, k) in slots.iter().zip(k0) {
+                values[*slot] += k;
+            }
+        }
+        let full = values.clone();
+        let mut heads = vec![0.0; n];
+        self.system.apply_dirichlet(&fixed, &mut heads);
+        self.system
+            .factor_and_solve(&mut heads)
+            .map_err(|e| SeepageError::Linear { reason: e.0 })?;
+        let mut reactions = vec![0.0; n];
+        self.system.multiply(&full, &heads, &mut reactions);
+        let (mut inflow, mut outflow) = (0.0, 0.0);
+        for (r, f) in reactions.iter().zip(&fixed) {
+            if !f.is_nan() {
+                inflow += r.max(0.0);
+                outflow += (-r).max(0.0);
+            }
+        }
+        let balance = FlowBalance {
+            inflow_m2s: inflow,
+            outflow_m2s: outflow,
+            error_m2s: inflow - outflow,
+            error_pct: if inflow > 0.0 { 100.0 * (inflow - outflow) / inflow } else { 0.0 },
+        };
+        Ok(ConfinedSolution { heads_m: heads, reactions_m2s: reactions, balance })
+    }
+
     /// Boundary role of every node at `pond_level_m`.
     fn roles(&self, pond_level_m: f64) -> Vec<Role> {
         let s = &self.section;
@@ -156,8 +208,19 @@ impl SeepageModel {
         roles
     }
 
-    /// Solves the steady free-surface problem with the pond at `pond_level_m`.
+    /// Solves the steady free-surface problem with the pond at `pond_level_m`, starting from the
+    /// pond level everywhere with every potential face below it active.
     pub fn solve(&mut self, pond_level_m: f64) -> Result<SeepageResult, SeepageError> {
+        self.solve_from(pond_level_m, None)
+    }
+
+    /// As [`SeepageModel::solve`], starting from the heads and seepage faces of `guess` (a
+    /// solution on another mesh of the same section, e.g. before refining around the exit).
+    pub fn solve_from(
+        &mut self,
+        pond_level_m: f64,
+        guess: Option<&SeepageResult>,
+    ) -> Result<SeepageResult, SeepageError> {
         let bottom = self.section.pond_bottom_m();
         if !pond_level_m.is_finite() || pond_level_m < bottom {
             return Err(SeepageError::PondBelowBottom { pond_level_m, pond_bottom_m: bottom });
@@ -175,23 +238,39 @@ impl SeepageModel {
         let head_scale = (pond_level_m - z_min).abs().max(z_max - z_min).max(1e-3);
         let head_tol = self.settings.head_tolerance_m;
         // Initial state: the pond level everywhere; every potential face below it active.
+        let guess_head = |i: usize| {
+            let p = nodes[i];
+            guess.map_or(pond_level_m, |g| g.pore_pressure.pore_pressure_pa(p) / GAMMA_W + p.z)
+        };
         let mut h: Vec<f64> = roles
             .iter()
-            .map(|r| match r {
+            .enumerate()
+            .map(|(i, r)| match r {
                 Role::Fixed(v, _) => *v,
-                _ => pond_level_m,
+                _ => guess_head(i),
             })
             .collect();
         let mut active: Vec<bool> = roles
             .iter()
-            .zip(&z)
-            .map(|(r, &zi)| matches!(r, Role::Review(_)) && zi < pond_level_m)
+            .enumerate()
+            .map(|(i, r)| {
+                matches!(r, Role::Review(_))
+                    && match guess {
+                        None => z[i] < pond_level_m,
+                        Some(_) => h[i] >= z[i] - 1e-6 * head_scale,
+                    }
+            })
             .collect();
         let mut full = vec![0.0; self.system.values.len()];
         let mut rhs = vec![0.0; n];
         let mut reaction = vec![0.0; n];
         let mut fixed_value = vec![f64::NAN; n];
         let mut history = Vec::new();
+        let mut increment = vec![0.0; n];
+        let mut previous_increment = vec![0.0; n];
+        let mut omega = 1.0;
+        let mut last_switches = usize::MAX;
+        let mut switched: Vec<usize> = Vec::new();
         let mut last_change = f64::INFINITY;
         let mut converged = false;
         let mut iterations = 0;
@@ -217,6 +296,27 @@ impl SeepageModel {
                     _ => f64::NAN,
                 };
             }
+            // Nonlinear residual of the current heads: K(h) h vanishes at free nodes at the
+            // solution; its size against the inflow is a flux (mass-balance) measure that does
+            // not over-weight the nearly dry nodes whose heads float.
+            for i in 0..n {
+                if !fixed_value[i].is_nan() {
+                    h[i] = fixed_value[i];
+                }
+            }
+            self.system.multiply(&full, &h, &mut reaction);
+            let (mut residual, mut inflow) = (0.0, 0.0);
+            for i in 0..n {
+                if fixed_value[i].is_nan() {
+                    residual += reaction[i].abs();
+                } else {
+                    inflow += reaction[i].max(0.0);
+                }
+            }
+            let relative_residual = if inflow > 0.0 { residual / inflow } else { f64::INFINITY };
+            let residual_ok = iterations > 1
+                && last_switches == 0
+                && relative_residual <= self.settings.flux_tolerance;
             self.system.apply_dirichlet(&fixed_value, &mut rhs);
             self.system
                 .factor_and_solve(&mut rhs)
@@ -226,26 +326,55 @@ impl SeepageModel {
             let q_scale =
                 reaction.iter().map(|r| r.abs()).fold(0.0, f64::max).max(f64::MIN_POSITIVE);
             // Review: release faces that draw water in, activate those under pressure.
-            let mut switches = 0;
+            switched.clear();
             for i in 0..n {
                 if let Role::Review(_) = roles[i] {
-                    if active[i] && reaction[i] > 1e-9 * q_scale {
-                        active[i] = false;
-                        switches += 1;
-                    } else if !active[i] && h_new[i] > z[i] + 1e-9 * head_scale {
-                        active[i] = true;
-                        switches += 1;
+                    let release = active[i] && reaction[i] > 1e-9 * q_scale;
+                    let activate = !active[i] && h_new[i] > z[i] + 1e-9 * head_scale;
+                    if release || activate {
+                        switched.push(i);
                     }
                 }
             }
             let change = h.iter().zip(h_new).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-            h.copy_from_slice(h_new);
-            history.push(IterationRecord { max_head_change_m: change, switched_nodes: switches });
+            let switches = switched.len();
+            history.push(IterationRecord {
+                max_head_change_m: change,
+                relative_residual,
+                switched_nodes: switches,
+            });
             last_change = change;
-            if change <= head_tol && switches == 0 {
+            // Converged: the heads before this solve already satisfied the flux balance, or the
+            // solve changed them by less than the head tolerance without any face switching.
+            // The result is this solve's heads and reactions (so inflow = outflow to round-off).
+            if residual_ok || (change <= head_tol && switches == 0) {
+                h.copy_from_slice(h_new);
                 converged = true;
                 break;
             }
+            for &i in &switched {
+                active[i] = !active[i];
+            }
+            last_switches = switches;
+            // Irons–Tuck (vector Aitken) relaxation of the Picard increment r = h̃ − h.
+            for i in 0..n {
+                increment[i] = h_new[i] - h[i];
+            }
+            if iterations > 1 {
+                let (mut num, mut den) = (0.0, 0.0);
+                for i in 0..n {
+                    let d = increment[i] - previous_increment[i];
+                    num += previous_increment[i] * d;
+                    den += d * d;
+                }
+                if den > 0.0 {
+                    omega = (-omega * num / den).clamp(OMEGA_MIN, OMEGA_MAX);
+                }
+            }
+            for i in 0..n {
+                h[i] += omega * increment[i];
+            }
+            std::mem::swap(&mut increment, &mut previous_increment);
         }
         if !converged {
             return Err(SeepageError::NotConverged { iterations, max_head_change_m: last_change });
@@ -304,6 +433,19 @@ impl SeepageModel {
 pub struct IterationRecord {
     /// max |h_k − h_(k−1)| over the nodes, m.
     pub max_head_change_m: f64,
+    /// Σ |K(h) h| over the free nodes ÷ inflow, before the iteration's solve.
+    pub relative_residual: f64,
     /// Review nodes switched between seepage face and no-flow.
     pub switched_nodes: usize,
+}
+
+/// Solution of [`SeepageModel::solve_confined`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfinedSolution {
+    /// Total head per node, m.
+    pub heads_m: Vec<f64>,
+    /// Nodal flux K h per node, m²/s (positive = into the domain; zero to round-off at free
+    /// nodes).
+    pub reactions_m2s: Vec<f64>,
+    pub balance: FlowBalance,
 }
