@@ -118,7 +118,7 @@ fn outlets(section: &DamSection, reaction: &[f64], groups: &[Option<Group>]) -> 
         Outlet { name: "pond".into(), kind: OutletKind::Pond, flow_m2s: pond },
         Outlet { name: "seepage face".into(), kind: OutletKind::SeepageFace, flow_m2s: face },
     ];
-    if groups.iter().any(|g| *g == Some(Group::Tailwater)) {
+    if groups.contains(&Some(Group::Tailwater)) {
         out.push(Outlet { name: "tailwater".into(), kind: OutletKind::Tailwater, flow_m2s: tail });
     }
     for (d, q) in section.drains.iter().zip(drains) {
@@ -257,7 +257,13 @@ pub(crate) fn compute_products(
         .boundary
         .iter()
         .filter(|e| matches!(e.part, BoundaryPart::Surface | BoundaryPart::Downstream))
-        .filter(|e| on_face(e.nodes[0]) && on_face(e.nodes[1]))
+        .filter(|e| {
+            // Both ends on the face, or one on the face and one at the tailwater (the face starts
+            // at the tailwater level).
+            let tail = |n: u32| groups[n as usize] == Some(Group::Tailwater);
+            let (a, b) = (e.nodes[0], e.nodes[1]);
+            (on_face(a) && (on_face(b) || tail(b))) || (on_face(b) && tail(a))
+        })
         .map(|e| mesh.nodes[e.nodes[0] as usize].distance(mesh.nodes[e.nodes[1] as usize]))
         .sum();
     if let Some((p, top)) = exit {
