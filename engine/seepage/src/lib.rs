@@ -110,9 +110,15 @@ pub enum SeepageError {
     #[error("sparse solve failed: {reason}")]
     Linear { reason: String },
     #[error(
-        "no convergence after {iterations} iterations (last max head change {max_head_change_m} m)"
+        "no convergence after {iterations} iterations (last: max head change {max_head_change_m} m, \
+         relative flux residual {relative_residual}, {switched_nodes} seepage-face nodes switched)"
     )]
-    NotConverged { iterations: usize, max_head_change_m: f64 },
+    NotConverged {
+        iterations: usize,
+        max_head_change_m: f64,
+        relative_residual: f64,
+        switched_nodes: usize,
+    },
     #[error("pond level {pond_level_m} m: no saturated region, so no phreatic line")]
     NoPhreaticLine { pond_level_m: f64 },
 }
@@ -232,6 +238,8 @@ pub struct SeepageDiagnostics {
     /// The iteration loop and products, s.
     pub solve_s: f64,
     pub seconds_per_iteration: f64,
+    /// Anything the user should know (e.g. an exit-refinement pass that was abandoned).
+    pub warnings: Vec<String>,
 }
 
 /// A converged seepage solution at one pond level.
@@ -275,11 +283,26 @@ pub fn solve_levels(
         .iter()
         .map(|&level| {
             let mut result = model.solve(level)?;
-            for _ in 0..settings.exit_refinement_passes {
+            for pass in 0..settings.exit_refinement_passes {
                 let Some(exit) = result.exit_point else { break };
                 let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
-                result = SeepageModel::with_mesh(section, mesh, settings)?
-                    .solve_from(level, Some(&result))?;
+                match SeepageModel::with_mesh(section, mesh, settings)?
+                    .solve_from(level, Some(&result))
+                {
+                    Ok(refined) => result = refined,
+                    // Keep the converged coarser solution rather than fail: the exit is then
+                    // resolved to the base mesh only, which the warning says.
+                    Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
+                        result.diagnostics.warnings.push(format!(
+                            "exit refinement pass {} did not converge ({iterations} iterations, \
+                             relative flux residual {relative_residual:.1e}); the exit point is \
+                             resolved to the base mesh only",
+                            pass + 1
+                        ));
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Ok(result)
         })

@@ -29,7 +29,7 @@ pub struct MeshSettings {
     /// Minimum angle of the quality refinement, degrees. Default 25 (≤ 30 terminates).
     pub min_angle_deg: f64,
     /// Edge length around a seepage exit point found by a previous solve, as a fraction of the
-    /// target (see [`mesh_section_near`]). Default 0.05.
+    /// target (see [`mesh_section_near`]). Default 0.1.
     pub exit_size_ratio: f64,
     /// Refuse meshes above this many nodes. Default 2 000 000.
     pub max_nodes: usize,
@@ -43,7 +43,7 @@ impl MeshSettings {
             local_size_ratio: 0.4,
             grading: 0.25,
             min_angle_deg: 25.0,
-            exit_size_ratio: 0.05,
+            exit_size_ratio: 0.1,
             max_nodes: 2_000_000,
         }
     }

@@ -130,47 +130,20 @@ fn outlets(section: &DamSection, reaction: &[f64], groups: &[Option<Group>]) -> 
     out
 }
 
-/// The top of the seepage face on the surface or the open downstream edge, refined inside the
-/// boundary segment above the highest active node: ψ is extrapolated linearly in z from the two
-/// free boundary nodes above it to ψ = 0 (above the exit ψ falls by about 1 m per m up, the
-/// unsaturated zone carrying almost no flow), and clamped to that segment.
-fn exit_point(mesh: &Mesh, psi: &[f64], on_face: &dyn Fn(u32) -> bool) -> Option<(Point2, u32)> {
-    let face_edges: Vec<[u32; 2]> = mesh
-        .boundary
+/// The exit point: the highest face node (surface or open downstream edge) through which water
+/// leaves. The discrete seepage face ends there; the next node up is dry (ψ < 0), so the exit is
+/// resolved to the local node spacing (the exit-refinement pass makes that small) and errs high
+/// on coarse meshes.
+fn exit_point(mesh: &Mesh, on_face: &dyn Fn(u32) -> bool) -> Option<(Point2, u32)> {
+    mesh.boundary
         .iter()
         .filter(|e| matches!(e.part, BoundaryPart::Surface | BoundaryPart::Downstream))
-        .map(|e| e.nodes)
-        .collect();
-    let top = face_edges.iter().flatten().copied().filter(|&n| on_face(n)).max_by(|&a, &b| {
-        mesh.nodes[a as usize].z.total_cmp(&mesh.nodes[b as usize].z).then(a.cmp(&b))
-    })?;
-    let z_of = |n: u32| mesh.nodes[n as usize].z;
-    let up_neighbour = |n: u32| {
-        face_edges
-            .iter()
-            .filter_map(|e| {
-                if e[0] == n {
-                    Some(e[1])
-                } else if e[1] == n {
-                    Some(e[0])
-                } else {
-                    None
-                }
-            })
-            .filter(|&m| z_of(m) > z_of(n))
-            .max_by(|&a, &b| z_of(a).total_cmp(&z_of(b)))
-    };
-    let p_top = mesh.nodes[top as usize];
-    let Some(n1) = up_neighbour(top) else { return Some((p_top, top)) };
-    let (z1, psi1) = (z_of(n1), psi[n1 as usize]);
-    let slope = match up_neighbour(n1) {
-        Some(n2) if psi[n2 as usize] < psi1 => (psi[n2 as usize] - psi1) / (z_of(n2) - z1),
-        _ => -1.0,
-    };
-    let z_exit = (z1 - psi1 / slope).clamp(p_top.z, z1);
-    let p1 = mesh.nodes[n1 as usize];
-    let s = if z1 > p_top.z { (z_exit - p_top.z) / (z1 - p_top.z) } else { 0.0 };
-    Some((Point2::new(p_top.x + s * (p1.x - p_top.x), z_exit), top))
+        .flat_map(|e| e.nodes)
+        .filter(|&n| on_face(n))
+        .max_by(|&a, &b| {
+            mesh.nodes[a as usize].z.total_cmp(&mesh.nodes[b as usize].z).then(a.cmp(&b))
+        })
+        .map(|n| (mesh.nodes[n as usize], n))
 }
 
 pub(crate) fn compute_products(
@@ -209,7 +182,7 @@ pub(crate) fn compute_products(
     let on_face = |n: u32| {
         groups[n as usize] == Some(Group::Face) && -reaction[n as usize] > FACE_SHARE * inflow
     };
-    let exit = exit_point(mesh, &psi, &on_face);
+    let exit = exit_point(mesh, &on_face);
     if let Some((p, _)) = exit {
         xs.push(p.x);
     }

@@ -271,7 +271,6 @@ impl SeepageModel {
         let mut omega = 1.0;
         let mut last_switches = usize::MAX;
         let mut switched: Vec<usize> = Vec::new();
-        let mut last_change = f64::INFINITY;
         let mut converged = false;
         let mut iterations = 0;
         while iterations < self.settings.max_iterations {
@@ -343,7 +342,6 @@ impl SeepageModel {
                 relative_residual,
                 switched_nodes: switches,
             });
-            last_change = change;
             // Converged: the heads before this solve already satisfied the flux balance, or the
             // solve changed them by less than the head tolerance without any face switching.
             // The result is this solve's heads and reactions (so inflow = outflow to round-off).
@@ -377,7 +375,17 @@ impl SeepageModel {
             std::mem::swap(&mut increment, &mut previous_increment);
         }
         if !converged {
-            return Err(SeepageError::NotConverged { iterations, max_head_change_m: last_change });
+            let last = history.last().copied().unwrap_or(IterationRecord {
+                max_head_change_m: f64::NAN,
+                relative_residual: f64::NAN,
+                switched_nodes: 0,
+            });
+            return Err(SeepageError::NotConverged {
+                iterations,
+                max_head_change_m: last.max_head_change_m,
+                relative_residual: last.relative_residual,
+                switched_nodes: last.switched_nodes,
+            });
         }
         let solve_s = start.elapsed().as_secs_f64();
         let groups: Vec<Option<Group>> = roles
@@ -423,6 +431,7 @@ impl SeepageModel {
                 setup_s: self.build_s,
                 solve_s,
                 seconds_per_iteration: solve_s / iterations as f64,
+                warnings: Vec::new(),
             },
         })
     }
