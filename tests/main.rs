@@ -9,3 +9,4 @@ mod routing;
 mod scenario;
 mod seepage;
 mod structures;
+mod twin;
