@@ -33,8 +33,10 @@ fn free_surface_solve(c: &mut Criterion) {
     let mut group = c.benchmark_group("seepage_solve");
     group.sample_size(10);
     for (size, label) in SIZES {
-        let settings =
-            SeepageSettings { mesh: MeshSettings::with_target_size(size), ..SeepageSettings::default() };
+        let settings = SeepageSettings {
+            mesh: MeshSettings::with_target_size(size),
+            ..SeepageSettings::default()
+        };
         let mesh = mesh_section(&section, &settings.mesh).expect("mesh");
         let mut model = SeepageModel::with_mesh(&section, mesh, &settings).expect("model");
         let r = model.solve(NORMAL_LEVEL_M).expect("solve");
