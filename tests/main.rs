@@ -9,5 +9,6 @@ mod results_viz;
 mod risk_checks;
 mod routing;
 mod scenario;
+mod seepage;
 mod structures;
 mod twin;
