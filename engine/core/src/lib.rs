@@ -12,10 +12,12 @@ pub mod check;
 pub mod diagnostics;
 pub mod hydraulics;
 pub mod mass_balance;
+pub mod pore_pressure;
 pub mod rating;
 pub mod report;
 pub mod routed;
 pub mod run;
+pub mod section;
 pub mod series;
 pub mod units;
 
@@ -23,9 +25,17 @@ pub use check::{Check, CheckStatus, Confidence, Standard};
 pub use diagnostics::{Diagnostics, Event, EventKind};
 pub use hydraulics::{Control, Discharge, G, Regime};
 pub use mass_balance::{MassBalance, VolumeTerm};
+pub use pore_pressure::{
+    FieldError, GAMMA_W, HydrostaticCorrection, PhreaticSurface, PorePressure, PorePressureField,
+};
 pub use rating::{RatingCurve, RatingRow};
 pub use report::Report;
 pub use routed::{RoutedPond, StructureSeries};
 pub use run::{FloodRun, ReferenceLevel};
+pub use section::{
+    Conductivity, DamSection, Drain, DrainKind, DrainPipe, EdgeKind, GeometryError, Hydraulic,
+    Material, MaterialError, MaterialId, Orientation, Point2, Polygon, Polyline, PondSide,
+    SectionError, Strength, Unsaturated, Zone,
+};
 pub use series::{Hydrograph, Hyetograph, Series, SeriesError};
 pub use units::{Depth, Elevation};
