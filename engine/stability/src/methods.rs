@@ -132,6 +132,16 @@ fn driving_moment(set: &SliceSet) -> f64 {
     set.slices.iter().map(|s| s.external_moment).sum::<f64>() + set.crack_moment
 }
 
+/// A driving moment (or force) this small next to its parts is round-off: nothing drives the
+/// mass (e.g. a symmetric circle under flat ground).
+fn no_driving(den: f64, parts: f64) -> bool {
+    !(den > 1e-9 * parts)
+}
+
+fn moment_parts(set: &SliceSet) -> f64 {
+    set.slices.iter().map(|s| s.external_moment.abs()).sum::<f64>() + set.crack_moment.abs()
+}
+
 /// Ordinary method: N = W cos α − H sin α (no interslice forces), N′ = N − u l.
 fn ordinary(set: &SliceSet) -> Result<Solution, MethodError> {
     let mut num = 0.0;
@@ -143,7 +153,7 @@ fn ordinary(set: &SliceSet) -> Result<Solution, MethodError> {
             * s.shear_arm;
         den += n * s.normal_arm;
     }
-    if den <= 0.0 {
+    if no_driving(den, moment_parts(set)) {
         return Err(MethodError::NoDriving { method: "ordinary", denominator: den });
     }
     Ok(Solution { fos: num / den, lambda: None, correction: None, iterations: 1 })
@@ -183,7 +193,7 @@ fn bishop(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError>
             num += r * s.shear_arm;
             den += n * s.normal_arm;
         }
-        if den <= 0.0 {
+        if no_driving(den, moment_parts(set)) {
             return Err(MethodError::NoDriving { method: "bishop", denominator: den });
         }
         let next = num / den;
@@ -208,7 +218,13 @@ fn janbu(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError> 
     let den: f64 =
         set.slices.iter().map(|s| s.vertical_load * s.alpha.tan() + s.horizontal_load).sum::<f64>()
             + set.crack_force;
-    if den <= 0.0 {
+    let parts: f64 = set
+        .slices
+        .iter()
+        .map(|s| (s.vertical_load * s.alpha.tan()).abs() + s.horizontal_load.abs())
+        .sum::<f64>()
+        + set.crack_force;
+    if no_driving(den, parts) {
         return Err(MethodError::NoDriving { method: "janbu", denominator: den });
     }
     let mut f = 1.0;
@@ -314,13 +330,16 @@ fn gle(
     name: &'static str,
     opt: &SolverSettings,
 ) -> Result<Solution, MethodError> {
+    if let Err(MethodError::NoDriving { denominator, .. }) = ordinary(set) {
+        return Err(MethodError::NoDriving { method: name, denominator });
+    }
     let scale: f64 = set.slices.iter().map(|s| s.external_moment.abs()).sum::<f64>().max(1e-30);
     let f_guess =
         bishop(set, opt).map(|s| s.fos).or_else(|_| ordinary(set).map(|s| s.fos)).unwrap_or(1.0);
     let f_guess = if f_guess.is_finite() && f_guess > 0.0 { f_guess } else { 1.0 };
     let mut iterations = 0usize;
     let mut last_f = f_guess;
-    let mut force_fos = |lambda: f64, iterations: &mut usize, last_f: &mut f64| -> Option<f64> {
+    let force_fos = |lambda: f64, iterations: &mut usize, last_f: &mut f64| -> Option<f64> {
         let g = |f: f64| gle_residuals(set, fun, f, lambda).0;
         let (f, it) = secant(g, *last_f, *last_f * 1.01, opt.tolerance, opt.max_iterations)?;
         *iterations += it;
@@ -329,7 +348,7 @@ fn gle(
             f
         })
     };
-    let mut moment_residual = |lambda: f64, iterations: &mut usize, last_f: &mut f64| -> f64 {
+    let moment_residual = |lambda: f64, iterations: &mut usize, last_f: &mut f64| -> f64 {
         match force_fos(lambda, iterations, last_f) {
             Some(f) => gle_residuals(set, fun, f, lambda).1 / scale,
             None => f64::NAN,

@@ -8,30 +8,11 @@
 
 use crate::error::StabilityError;
 use serde::{Deserialize, Serialize};
+use tailtwin_core::{Point2, Strength};
 
-/// A point in the section plane: x horizontal (m), y absolute elevation (m).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Pt {
-    pub x: f64,
-    pub y: f64,
-}
-
-impl Pt {
-    pub const fn new(x: f64, y: f64) -> Self {
-        Self { x, y }
-    }
-}
-
-/// Shear strength of a material.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum Strength {
-    /// Effective-stress Mohr–Coulomb: τ = c′ + (σ − u) tan φ′. `cohesion` in Pa, `friction` in rad.
-    MohrCoulomb { cohesion: f64, friction: f64 },
-    /// Undrained (total stress, φ = 0): τ = s_u. Pore pressure does not enter. `su` in Pa.
-    Undrained { su: f64 },
-}
-
-/// A soil or tailings material.
+/// A soil or tailings material as limit equilibrium sees it: unit weights and strength (the
+/// section's hydraulic properties do not enter). Built from a [`tailtwin_core::Material`] with
+/// `From`, or directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Material {
     pub name: String,
@@ -49,7 +30,7 @@ impl Material {
             name: name.to_string(),
             unit_weight,
             saturated_unit_weight: unit_weight,
-            strength: Strength::MohrCoulomb { cohesion, friction },
+            strength: Strength::MohrCoulomb { cohesion_pa: cohesion, friction_angle_rad: friction },
         }
     }
 
@@ -59,7 +40,7 @@ impl Material {
             name: name.to_string(),
             unit_weight,
             saturated_unit_weight: unit_weight,
-            strength: Strength::Undrained { su },
+            strength: Strength::Undrained { undrained_strength_pa: su },
         }
     }
 
@@ -72,12 +53,14 @@ impl Material {
     /// (c, tan φ, drained) as the slice equations use them.
     pub(crate) fn strength_terms(&self) -> (f64, f64, bool) {
         match self.strength {
-            Strength::MohrCoulomb { cohesion, friction } => (cohesion, friction.tan(), true),
-            Strength::Undrained { su } => (su, 0.0, false),
+            Strength::MohrCoulomb { cohesion_pa: cohesion, friction_angle_rad: friction } => {
+                (cohesion, friction.tan(), true)
+            }
+            Strength::Undrained { undrained_strength_pa: su } => (su, 0.0, false),
         }
     }
 
-    fn validate(&self) -> Result<(), StabilityError> {
+    pub(crate) fn validate(&self) -> Result<(), StabilityError> {
         let bad = |what, value: f64, rule| StabilityError::BadMaterial {
             name: self.name.clone(),
             what,
@@ -90,7 +73,7 @@ impl Material {
         positive("unit_weight", self.unit_weight)?;
         positive("saturated_unit_weight", self.saturated_unit_weight)?;
         match self.strength {
-            Strength::MohrCoulomb { cohesion, friction } => {
+            Strength::MohrCoulomb { cohesion_pa: cohesion, friction_angle_rad: friction } => {
                 if !(cohesion.is_finite() && cohesion >= 0.0) {
                     return Err(bad("cohesion", cohesion, "finite and >= 0"));
                 }
@@ -99,7 +82,7 @@ impl Material {
                     return Err(bad("friction angle (rad)", friction, "in [0, pi/2)"));
                 }
             }
-            Strength::Undrained { su } => {
+            Strength::Undrained { undrained_strength_pa: su } => {
                 if !(su.is_finite() && su >= 0.0) {
                     return Err(bad("undrained strength su", su, "finite and >= 0"));
                 }
@@ -109,10 +92,21 @@ impl Material {
     }
 }
 
+impl From<&tailtwin_core::Material> for Material {
+    fn from(m: &tailtwin_core::Material) -> Self {
+        Self {
+            name: m.name.clone(),
+            unit_weight: m.unit_weight_n_m3,
+            saturated_unit_weight: m.saturated_unit_weight_n_m3,
+            strength: m.strength,
+        }
+    }
+}
+
 /// A zone of the section: a simple polygon (either orientation) filled with one material.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Zone {
-    pub polygon: Vec<Pt>,
+    pub polygon: Vec<Point2>,
     /// Index into the model's materials.
     pub material: usize,
 }
@@ -166,7 +160,7 @@ pub struct SlopeModel {
     materials: Vec<Material>,
     zones: Vec<Zone>,
     strips: Vec<Strip>,
-    ground: Vec<Pt>,
+    ground: Vec<Point2>,
 }
 
 const GEOM_EPS: f64 = 1e-9;
@@ -192,7 +186,7 @@ impl SlopeModel {
                 });
             }
             for (k, p) in z.polygon.iter().enumerate() {
-                for (c, v) in [("x", p.x), ("y", p.y)] {
+                for (c, v) in [("x", p.x), ("y", p.z)] {
                     if !v.is_finite() {
                         return Err(StabilityError::NotFinite {
                             what: format!("zone[{i}].polygon[{k}].{c}"),
@@ -203,17 +197,17 @@ impl SlopeModel {
             }
         }
         let strips = build_strips(&zones)?;
-        let mut ground: Vec<Pt> = Vec::new();
+        let mut ground: Vec<Point2> = Vec::new();
         for s in &strips {
             if let Some(top) = s.top() {
                 for x in [s.x0, s.x1] {
-                    let p = Pt::new(x, s.y(top, x));
+                    let p = Point2::new(x, s.y(top, x));
                     let same = ground.last().is_some_and(|q| (q.x - p.x).abs() < GEOM_EPS);
                     if !same {
                         ground.push(p);
                     } else if let Some(q) = ground.last_mut() {
                         // A vertical step: keep the higher point so the ground stays a function.
-                        q.y = q.y.max(p.y);
+                        q.z = q.z.max(p.z);
                     }
                 }
             }
@@ -223,7 +217,7 @@ impl SlopeModel {
 
     /// One material between a ground profile (x increasing) and a horizontal base elevation.
     pub fn single_layer(
-        ground: &[Pt],
+        ground: &[Point2],
         base_y: f64,
         material: Material,
     ) -> Result<Self, StabilityError> {
@@ -240,7 +234,7 @@ impl SlopeModel {
         &self.zones
     }
     /// The top of the section, x increasing.
-    pub fn ground(&self) -> &[Pt] {
+    pub fn ground(&self) -> &[Point2] {
         &self.ground
     }
     /// Horizontal extent of the section.
@@ -308,7 +302,7 @@ impl SlopeModel {
 }
 
 /// Polygon of the area between a ground profile (x increasing) and a horizontal base.
-pub fn profile_polygon(ground: &[Pt], base_y: f64) -> Result<Vec<Pt>, StabilityError> {
+pub fn profile_polygon(ground: &[Point2], base_y: f64) -> Result<Vec<Point2>, StabilityError> {
     if ground.len() < 2 {
         return Err(StabilityError::BadPolyline {
             what: "ground",
@@ -323,26 +317,26 @@ pub fn profile_polygon(ground: &[Pt], base_y: f64) -> Result<Vec<Pt>, StabilityE
             });
         }
     }
-    if let Some(p) = ground.iter().find(|p| !(p.y > base_y)) {
+    if let Some(p) = ground.iter().find(|p| !(p.z > base_y)) {
         return Err(StabilityError::BadPolyline {
             what: "ground",
-            detail: format!("point ({}, {}) is not above the base {base_y}", p.x, p.y),
+            detail: format!("point ({}, {}) is not above the base {base_y}", p.x, p.z),
         });
     }
-    let mut poly = vec![Pt::new(ground[0].x, base_y)];
+    let mut poly = vec![Point2::new(ground[0].x, base_y)];
     poly.extend_from_slice(ground);
-    poly.push(Pt::new(ground[ground.len() - 1].x, base_y));
+    poly.push(Point2::new(ground[ground.len() - 1].x, base_y));
     Ok(poly)
 }
 
-fn point_in_polygon(poly: &[Pt], p: Pt) -> bool {
+fn point_in_polygon(poly: &[Point2], p: Point2) -> bool {
     let mut inside = false;
     let n = poly.len();
     for i in 0..n {
         let a = poly[i];
         let b = poly[(i + 1) % n];
-        if (a.y > p.y) != (b.y > p.y) {
-            let xc = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
+        if (a.z > p.z) != (b.z > p.z) {
+            let xc = a.x + (p.z - a.z) * (b.x - a.x) / (b.z - a.z);
             if p.x < xc {
                 inside = !inside;
             }
@@ -369,8 +363,8 @@ fn build_strips(zones: &[Zone]) -> Result<Vec<Strip>, StabilityError> {
                 if hi.x - lo.x < GEOM_EPS || lo.x > x0 + GEOM_EPS || hi.x < x1 - GEOM_EPS {
                     continue;
                 }
-                let slope = (hi.y - lo.y) / (hi.x - lo.x);
-                lines.push(Line { y0: lo.y + slope * (x0 - lo.x), slope });
+                let slope = (hi.z - lo.z) / (hi.x - lo.x);
+                lines.push(Line { y0: lo.z + slope * (x0 - lo.x), slope });
             }
         }
         let at = |l: &Line| l.y0 + l.slope * (xm - x0);
@@ -382,7 +376,7 @@ fn build_strips(zones: &[Zone]) -> Result<Vec<Strip>, StabilityError> {
         });
         let mut materials = Vec::with_capacity(lines.len().saturating_sub(1));
         for k in 0..lines.len().saturating_sub(1) {
-            let p = Pt::new(xm, 0.5 * (at(&lines[k]) + at(&lines[k + 1])));
+            let p = Point2::new(xm, 0.5 * (at(&lines[k]) + at(&lines[k + 1])));
             let mut found: Option<usize> = None;
             for (zi, z) in zones.iter().enumerate() {
                 if point_in_polygon(&z.polygon, p) {
@@ -391,7 +385,7 @@ fn build_strips(zones: &[Zone]) -> Result<Vec<Strip>, StabilityError> {
                             first,
                             second: zi,
                             x: p.x,
-                            y: p.y,
+                            y: p.z,
                         });
                     }
                     found = Some(zi);
@@ -413,19 +407,19 @@ mod tests {
         let stiff = Material::mohr_coulomb("stiff", 20e3, 5e3, 0.6);
         let lower = Zone {
             polygon: vec![
-                Pt::new(0.0, 0.0),
-                Pt::new(10.0, 0.0),
-                Pt::new(10.0, 5.0),
-                Pt::new(0.0, 5.0),
+                Point2::new(0.0, 0.0),
+                Point2::new(10.0, 0.0),
+                Point2::new(10.0, 5.0),
+                Point2::new(0.0, 5.0),
             ],
             material: 1,
         };
         let upper = Zone {
             polygon: vec![
-                Pt::new(0.0, 5.0),
-                Pt::new(10.0, 5.0),
-                Pt::new(10.0, 6.0),
-                Pt::new(0.0, 10.0),
+                Point2::new(0.0, 5.0),
+                Point2::new(10.0, 5.0),
+                Point2::new(10.0, 6.0),
+                Point2::new(0.0, 10.0),
             ],
             material: 0,
         };
@@ -450,7 +444,7 @@ mod tests {
     #[test]
     fn zone_with_missing_material_is_an_error() {
         let z = Zone {
-            polygon: vec![Pt::new(0.0, 0.0), Pt::new(1.0, 0.0), Pt::new(0.0, 1.0)],
+            polygon: vec![Point2::new(0.0, 0.0), Point2::new(1.0, 0.0), Point2::new(0.0, 1.0)],
             material: 3,
         };
         let e = SlopeModel::new(vec![], vec![z]).unwrap_err();
@@ -459,7 +453,7 @@ mod tests {
 
     #[test]
     fn negative_strength_is_an_error() {
-        let g = [Pt::new(0.0, 5.0), Pt::new(10.0, 5.0)];
+        let g = [Point2::new(0.0, 5.0), Point2::new(10.0, 5.0)];
         let e = SlopeModel::single_layer(&g, 0.0, Material::mohr_coulomb("m", 18e3, -1.0, 0.3));
         assert!(matches!(e, Err(StabilityError::BadMaterial { what: "cohesion", .. })));
         let e = SlopeModel::single_layer(&g, 0.0, Material::undrained("m", 18e3, -5.0));
@@ -470,10 +464,10 @@ mod tests {
     fn overlapping_zones_are_an_error() {
         let sq = |x: f64| Zone {
             polygon: vec![
-                Pt::new(x, 0.0),
-                Pt::new(x + 2.0, 0.0),
-                Pt::new(x + 2.0, 2.0),
-                Pt::new(x, 2.0),
+                Point2::new(x, 0.0),
+                Point2::new(x + 2.0, 0.0),
+                Point2::new(x + 2.0, 2.0),
+                Point2::new(x, 2.0),
             ],
             material: 0,
         };

@@ -1,24 +1,10 @@
 //! What acts on the section: pore water, surcharge, ponded water, tension crack, earthquake.
 
 use crate::error::StabilityError;
-use crate::model::{Pt, SlopeModel};
-use std::sync::Arc;
+use crate::model::SlopeModel;
+use tailtwin_core::{GAMMA_W, Point2, PorePressure};
 
-/// Unit weight of water used when none is given, N/m³.
-pub const GAMMA_W: f64 = 9.81e3;
-
-/// A pore-pressure field u(x, y) in Pa (e.g. interpolated from a seepage solution). Negative
-/// values (suction) are ignored by the slice methods.
-pub trait PoreField: Send + Sync + std::fmt::Debug {
-    /// Pore pressure at a point, Pa (None outside the field's domain).
-    fn pore_pressure(&self, x: f64, y: f64) -> Option<f64>;
-    /// The phreatic (u = 0) elevation at x, if known; used to weigh soil below it with γ_sat.
-    fn phreatic_elevation(&self, _x: f64) -> Option<f64> {
-        None
-    }
-}
-
-/// Source of the pore pressure on the slice bases.
+/// Source of the pore pressure on the slice bases. Suction (u < 0) is ignored: u = max(u, 0).
 #[derive(Debug, Clone, Default)]
 pub enum PoreWater {
     /// No pore pressure.
@@ -26,12 +12,19 @@ pub enum PoreWater {
     Dry,
     /// u = r_u σ_v, with σ_v the vertical overburden stress (column weight / width) at the base.
     Ru(f64),
-    /// Hydrostatic below a phreatic (piezometric) line, zero above: u = γ_w (y_p − y) η, with
-    /// η = cos² θ (θ the line's inclination at x) when `cos2_correction`, else η = 1. The cos²
-    /// correction makes u exact for straight, line-parallel seepage (equipotentials normal to it).
-    Phreatic { line: Vec<Pt>, cos2_correction: bool },
-    /// Pore pressure from a field (seepage solution).
-    Field(Arc<dyn PoreField>),
+    /// A phreatic line (hydrostatic below it, optional cos² θ correction) or a seepage field
+    /// (linear interpolation on its triangles), as the seepage stage hands it over. Soil below
+    /// the phreatic line is weighed with γ_sat.
+    Pressure(PorePressure),
+}
+
+/// Water standing against the ground surface over x ∈ [x_min, x_max] (e.g. the pond on the
+/// upstream side of a dam), up to `level_m`. Its pressure acts normal to the submerged ground.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PondedWater {
+    pub level_m: f64,
+    pub x_min: f64,
+    pub x_max: f64,
 }
 
 /// A uniform vertical surcharge q (Pa) over x ∈ [x_from, x_to] on the ground surface.
@@ -75,10 +68,9 @@ impl Seismic {
 #[derive(Debug, Clone, Default)]
 pub struct Loads {
     pub surcharges: Vec<Surcharge>,
-    /// Level of water ponded against the ground surface outside the slope (m), if any. Its
-    /// pressure acts normal to the submerged ground. The pore-water source should then also
-    /// reach that level (e.g. a phreatic line along the pond).
-    pub pond_level: Option<f64>,
+    /// Water ponded against the slope, if any. The pore-water source should then also reach
+    /// that level (e.g. a phreatic line along the pond).
+    pub ponded_water: Option<PondedWater>,
     pub tension_crack: Option<TensionCrack>,
     pub seismic: Seismic,
 }
@@ -119,26 +111,13 @@ impl SlopeProblem {
         if let Some(c) = self.loads.tension_crack {
             range("tension crack depth (m)", c.depth, c.depth > 0.0, "> 0")?;
         }
-        if let Some(h) = self.loads.pond_level {
-            range("pond level (m)", h, true, "finite")?;
+        if let Some(p) = self.loads.ponded_water {
+            range("ponded water level (m)", p.level_m, true, "finite")?;
+            range("ponded water x_max - x_min (m)", p.x_max - p.x_min, p.x_max >= p.x_min, ">= 0")?;
         }
         match &self.pore_water {
             PoreWater::Ru(r) => range("r_u", *r, (0.0..1.0).contains(r), "[0, 1)")?,
-            PoreWater::Phreatic { line, .. } => {
-                if line.len() < 2 || line.windows(2).any(|w| !(w[1].x > w[0].x)) {
-                    return Err(StabilityError::BadPolyline {
-                        what: "phreatic line",
-                        detail: format!(
-                            "needs >= 2 points with x increasing ({} given)",
-                            line.len()
-                        ),
-                    });
-                }
-                for p in line {
-                    range("phreatic line elevation (m)", p.y, true, "finite")?;
-                }
-            }
-            PoreWater::Dry | PoreWater::Field(_) => {}
+            PoreWater::Dry | PoreWater::Pressure(_) => {}
         }
         Ok(())
     }
@@ -146,8 +125,9 @@ impl SlopeProblem {
     /// The water table at x used to split γ / γ_sat (None: all above).
     pub(crate) fn water_table(&self, x: f64) -> Option<f64> {
         match &self.pore_water {
-            PoreWater::Phreatic { line, .. } => Some(polyline_y(line, x).0),
-            PoreWater::Field(f) => f.phreatic_elevation(x),
+            PoreWater::Pressure(PorePressure::Phreatic(p)) => Some(p.z_at(x)),
+            PoreWater::Pressure(PorePressure::Field(f)) => Some(f.phreatic().z_at(x)),
+            PoreWater::Pressure(PorePressure::Dry) => None,
             PoreWater::Dry | PoreWater::Ru(_) => None,
         }
     }
@@ -157,28 +137,26 @@ impl SlopeProblem {
         let u = match &self.pore_water {
             PoreWater::Dry => 0.0,
             PoreWater::Ru(r) => r * sigma_v,
-            PoreWater::Phreatic { line, cos2_correction } => {
-                let (yp, slope) = polyline_y(line, x);
-                let eta = if *cos2_correction { 1.0 / (1.0 + slope * slope) } else { 1.0 };
-                self.gamma_w * (yp - y) * eta
+            // Core's pressure uses its own γ_w; rescale when the problem uses another.
+            PoreWater::Pressure(p) => {
+                p.pore_pressure_pa(Point2::new(x, y)) * self.gamma_w / GAMMA_W
             }
-            PoreWater::Field(f) => f.pore_pressure(x, y).unwrap_or(0.0),
         };
         u.max(0.0)
     }
 }
 
 /// Elevation and slope of a polyline (x increasing) at x, extended flat beyond its ends.
-pub(crate) fn polyline_y(line: &[Pt], x: f64) -> (f64, f64) {
+pub(crate) fn polyline_y(line: &[Point2], x: f64) -> (f64, f64) {
     let n = line.len();
     if x <= line[0].x {
-        return (line[0].y, 0.0);
+        return (line[0].z, 0.0);
     }
     if x >= line[n - 1].x {
-        return (line[n - 1].y, 0.0);
+        return (line[n - 1].z, 0.0);
     }
     let k = line.partition_point(|p| p.x <= x).clamp(1, n - 1);
     let (a, b) = (line[k - 1], line[k]);
-    let slope = (b.y - a.y) / (b.x - a.x);
-    (a.y + slope * (x - a.x), slope)
+    let slope = (b.z - a.z) / (b.x - a.x);
+    (a.z + slope * (x - a.x), slope)
 }

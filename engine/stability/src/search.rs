@@ -7,11 +7,11 @@
 
 use crate::error::{MethodError, StabilityError};
 use crate::methods::{Method, Solution, SolverSettings, solve};
-use crate::model::Pt;
 use crate::problem::SlopeProblem;
 use crate::surface::{SliceSet, SlipSurface};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use tailtwin_core::Point2;
 
 /// A rectangular grid of circle centres.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -126,8 +126,8 @@ pub struct SurfaceResult {
     pub fos: f64,
     pub solution: Solution,
     /// Where the surface leaves the ground at the crest and toe ends.
-    pub crest_point: Pt,
-    pub toe_point: Pt,
+    pub crest_point: Point2,
+    pub toe_point: Point2,
 }
 
 /// FoS map over the centre grid: the least FoS over the radii at each centre (None: no
@@ -268,7 +268,7 @@ fn trial_surfaces(
             let on_ground = |x: f64| {
                 model
                     .ground_at(x)
-                    .map(|y| Pt::new(x, y))
+                    .map(|y| Point2::new(x, y))
                     .ok_or_else(|| bad("entry-exit", format!("x = {x} m is outside the section")))
             };
             let mut out = Vec::with_capacity(points * points * radii);
@@ -276,7 +276,7 @@ fn trial_surfaces(
                 let a = on_ground(xa)?;
                 for xb in linspace(exit.0, exit.1, points) {
                     let b = on_ground(xb)?;
-                    let (dx, dy) = (b.x - a.x, b.y - a.y);
+                    let (dx, dy) = (b.x - a.x, b.z - a.z);
                     let c = dx.hypot(dy);
                     if c < 1e-9 {
                         continue;
@@ -286,7 +286,7 @@ fn trial_surfaces(
                     for half in linspace(89.0f64.to_radians(), 15.0f64.to_radians(), radii) {
                         let r = 0.5 * c / half.sin();
                         let h = (r * r - 0.25 * c * c).max(0.0).sqrt();
-                        let (mx, my) = (0.5 * (a.x + b.x), 0.5 * (a.y + b.y));
+                        let (mx, my) = (0.5 * (a.x + b.x), 0.5 * (a.z + b.z));
                         out.push(SlipSurface::Circle {
                             xc_m: mx + h * nx,
                             yc_m: my + h * ny,
@@ -439,10 +439,10 @@ fn refine_circle(
 }
 
 /// Convex (kinematically admissible) polyline: slopes dy/dx non-decreasing.
-fn convex(points: &[Pt]) -> bool {
+fn convex(points: &[Point2]) -> bool {
     points.windows(3).all(|w| {
-        let s0 = (w[1].y - w[0].y) / (w[1].x - w[0].x);
-        let s1 = (w[2].y - w[1].y) / (w[2].x - w[1].x);
+        let s0 = (w[1].z - w[0].z) / (w[1].x - w[0].x);
+        let s1 = (w[2].z - w[1].z) / (w[2].x - w[1].x);
         s1 >= s0 - 1e-12
     })
 }
@@ -461,17 +461,17 @@ pub fn optimise_noncircular(
     let (x0, x1) =
         (start.crest_point.x.min(start.toe_point.x), start.crest_point.x.max(start.toe_point.x));
     let model = &problem.model;
-    let mut pts: Vec<Pt> = linspace(x0, x1, segments + 1)
-        .map(|x| Pt::new(x, yc_m - (radius_m * radius_m - (x - xc_m).powi(2)).max(0.0).sqrt()))
+    let mut pts: Vec<Point2> = linspace(x0, x1, segments + 1)
+        .map(|x| Point2::new(x, yc_m - (radius_m * radius_m - (x - xc_m).powi(2)).max(0.0).sqrt()))
         .collect();
     for k in [0, segments] {
         match model.ground_at(pts[k].x) {
-            Some(g) => pts[k].y = g,
+            Some(g) => pts[k].z = g,
             None => return (None, 0),
         }
     }
     let mut set = SliceSet::default();
-    let mut eval = |pts: &[Pt], set: &mut SliceSet| -> Option<f64> {
+    let eval = |pts: &[Point2], set: &mut SliceSet| -> Option<f64> {
         if !convex(pts) {
             return None;
         }
@@ -491,14 +491,14 @@ pub fn optimise_noncircular(
                 if k == 0 || k == segments {
                     cand[k].x += sign * step;
                     match model.ground_at(cand[k].x) {
-                        Some(g) => cand[k].y = g,
+                        Some(g) => cand[k].z = g,
                         None => continue,
                     }
                     if cand.windows(2).any(|w| !(w[1].x > w[0].x)) {
                         continue;
                     }
                 } else {
-                    cand[k].y += sign * step;
+                    cand[k].z += sign * step;
                 }
                 count += 1;
                 if let Some(f) = eval(&cand, &mut set) {

@@ -5,9 +5,9 @@
 //! α = atan(−dy/dξ) is positive where the base descends in the direction of motion.
 
 use crate::error::StabilityError;
-use crate::model::Pt;
 use crate::problem::{SlopeProblem, polyline_y};
 use serde::{Deserialize, Serialize};
+use tailtwin_core::Point2;
 
 /// A trial or specified slip surface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub enum SlipSurface {
     Circle { xc_m: f64, yc_m: f64, radius_m: f64 },
     /// Polyline with x increasing; the first and last segments may be vertical (a crack reaching
     /// the ground at either end).
-    Polyline { points: Vec<Pt> },
+    Polyline { points: Vec<Point2> },
 }
 
 /// One slice, in the analysis frame. Forces per metre run (N/m), stresses in Pa.
@@ -64,8 +64,8 @@ pub struct SliceSet {
     /// +1 when the mass moves towards +x, −1 towards −x.
     pub direction: f64,
     /// Where the surface leaves the ground at the crest end and the toe end (section coordinates).
-    pub crest_point: Pt,
-    pub toe_point: Pt,
+    pub crest_point: Point2,
+    pub toe_point: Point2,
     /// Water thrust in a tension crack at the crest end (N/m) and its moment (driving sense).
     pub crack_force: f64,
     pub crack_moment: f64,
@@ -81,7 +81,7 @@ pub struct SliceSet {
 /// The base of a surface as a function of x over an x range.
 enum Base<'a> {
     Arc { xc: f64, yc: f64, r: f64 },
-    Line(&'a [Pt]),
+    Line(&'a [Point2]),
 }
 
 impl Base<'_> {
@@ -208,10 +208,10 @@ impl SliceSet {
         if let SlipSurface::Polyline { points } = surface {
             let ends = [(open_start, points[0]), (open_end, points[points.len() - 1])];
             for (open, p) in ends {
-                if open && model.ground_at(p.x).is_some_and(|g| p.y < g - 1e-6) {
+                if open && model.ground_at(p.x).is_some_and(|g| p.z < g - 1e-6) {
                     return Err(outside(format!(
                         "the vertical end at ({:.3}, {:.3}) m does not reach the ground",
-                        p.x, p.y
+                        p.x, p.z
                     )));
                 }
             }
@@ -282,9 +282,9 @@ impl SliceSet {
             }
         };
         let xio = s * xo;
-        let crest_point = Pt::new(x_crest, model.ground_at(x_crest).unwrap_or(f64::NAN));
-        let toe_point = Pt::new(x_toe, g_exit.min(g_entry));
-        let (chord_x, chord_y) = (s * (toe_point.x - crest_point.x), toe_point.y - crest_point.y);
+        let crest_point = Point2::new(x_crest, model.ground_at(x_crest).unwrap_or(f64::NAN));
+        let toe_point = Point2::new(x_toe, g_exit.min(g_entry));
+        let (chord_x, chord_y) = (s * (toe_point.x - crest_point.x), toe_point.z - crest_point.z);
         let chord_len = chord_x.hypot(chord_y);
         self.crack_moment = if self.crack_force > 0.0 {
             (yo - (crack_bottom + crack_depth / 3.0)) * self.crack_force
@@ -348,8 +348,8 @@ impl SliceSet {
                 q += sc.pressure * overlap;
             }
             let mut h_top = 0.0;
-            if let Some(level) = loads.pond_level {
-                let p = problem.gamma_w * (level - col.ground).max(0.0);
+            if let Some(pw) = loads.ponded_water.filter(|p| x_mid >= p.x_min && x_mid <= p.x_max) {
+                let p = problem.gamma_w * (pw.level_m - col.ground).max(0.0);
                 q += p * b;
                 // Pressure normal to the top: horizontal component p · (dy/dξ) · b.
                 h_top = p * s * col.ground_slope * b;
@@ -368,7 +368,7 @@ impl SliceSet {
             }
             sl.side_position = (xr - x_crest).abs() / (x_hi - x_lo);
             // Depth below the crest–toe chord (Janbu's d).
-            let (px, py) = (s * (x_mid - crest_point.x), y_base - crest_point.y);
+            let (px, py) = (s * (x_mid - crest_point.x), y_base - crest_point.z);
             max_chord_depth = max_chord_depth.max((px * chord_y - py * chord_x) / chord_len);
             self.slices.push(sl);
         }
@@ -383,14 +383,14 @@ impl SliceSet {
 
 /// Check a polyline surface; returns the index range of its non-vertical part and whether the
 /// start and end are vertical (a crack reaching the ground).
-fn check_polyline(points: &[Pt]) -> Result<(usize, usize, bool, bool), StabilityError> {
+fn check_polyline(points: &[Point2]) -> Result<(usize, usize, bool, bool), StabilityError> {
     let bad = |detail: String| StabilityError::BadPolyline { what: "slip surface", detail };
     if points.len() < 2 {
         return Err(bad(format!("needs at least 2 points, got {}", points.len())));
     }
     for (i, p) in points.iter().enumerate() {
-        if !(p.x.is_finite() && p.y.is_finite()) {
-            return Err(bad(format!("point {i} ({}, {}) is not finite", p.x, p.y)));
+        if !(p.x.is_finite() && p.z.is_finite()) {
+            return Err(bad(format!("point {i} ({}, {}) is not finite", p.x, p.z)));
         }
     }
     let n = points.len();
@@ -399,10 +399,10 @@ fn check_polyline(points: &[Pt]) -> Result<(usize, usize, bool, bool), Stability
     let open_end = n > 2 && vertical(n - 2);
     let lo = usize::from(open_start);
     let hi = if open_end { n - 2 } else { n - 1 };
-    if open_start && points[0].y < points[1].y {
+    if open_start && points[0].z < points[1].z {
         return Err(bad("the first (vertical) segment must go down from the ground".into()));
     }
-    if open_end && points[n - 1].y < points[n - 2].y {
+    if open_end && points[n - 1].z < points[n - 2].z {
         return Err(bad("the last (vertical) segment must go up to the ground".into()));
     }
     for i in lo..hi {
