@@ -135,7 +135,7 @@ fn driving_moment(set: &SliceSet) -> f64 {
 /// A driving moment (or force) this small next to its parts is round-off: nothing drives the
 /// mass (e.g. a symmetric circle under flat ground).
 fn no_driving(den: f64, parts: f64) -> bool {
-    !(den > 1e-9 * parts)
+    den.is_nan() || den <= 1e-9 * parts
 }
 
 fn moment_parts(set: &SliceSet) -> f64 {
@@ -293,7 +293,8 @@ fn gle_residuals(set: &SliceSet, fun: IntersliceFunction, f: f64, lambda: f64) -
     (e_left, moment)
 }
 
-/// Root of g on a secant path from (x0, x1); None when it does not converge.
+/// Root of g on a secant path from (x0, x1): stops when |g| ≤ tol (g is a relative residual) or
+/// the step is below tol relative; None when it does not converge.
 fn secant(
     mut g: impl FnMut(f64) -> f64,
     x0: f64,
@@ -302,8 +303,15 @@ fn secant(
     max_it: usize,
 ) -> Option<(f64, usize)> {
     let (mut a, mut b) = (x0, x1);
-    let (mut ga, mut gb) = (g(a), g(b));
+    let mut ga = g(a);
+    if ga.abs() <= tol {
+        return Some((a, 0));
+    }
+    let mut gb = g(b);
     for it in 1..=max_it {
+        if gb.abs() <= tol {
+            return Some((b, it));
+        }
         if !(ga.is_finite() && gb.is_finite()) || gb == ga {
             return if gb == 0.0 { Some((b, it)) } else { None };
         }
@@ -334,13 +342,17 @@ fn gle(
         return Err(MethodError::NoDriving { method: name, denominator });
     }
     let scale: f64 = set.slices.iter().map(|s| s.external_moment.abs()).sum::<f64>().max(1e-30);
+    let force_scale: f64 =
+        set.slices.iter().map(|s| s.vertical_load.abs() + s.horizontal_load.abs()).sum::<f64>()
+            + set.crack_force;
+    let force_scale = force_scale.max(1e-30);
     let f_guess =
         bishop(set, opt).map(|s| s.fos).or_else(|_| ordinary(set).map(|s| s.fos)).unwrap_or(1.0);
     let f_guess = if f_guess.is_finite() && f_guess > 0.0 { f_guess } else { 1.0 };
     let mut iterations = 0usize;
     let mut last_f = f_guess;
     let force_fos = |lambda: f64, iterations: &mut usize, last_f: &mut f64| -> Option<f64> {
-        let g = |f: f64| gle_residuals(set, fun, f, lambda).0;
+        let g = |f: f64| gle_residuals(set, fun, f, lambda).0 / force_scale;
         let (f, it) = secant(g, *last_f, *last_f * 1.01, opt.tolerance, opt.max_iterations)?;
         *iterations += it;
         (f.is_finite() && f > 0.0).then(|| {
@@ -369,17 +381,18 @@ fn gle(
         for &l in &grid {
             last_f = f_guess;
             let r = moment_residual(l, &mut iterations, &mut last_f);
-            if let (Some((l0, r0)), true) = (prev, r.is_finite()) {
-                if r0.signum() != r.signum() {
-                    return illinois(
-                        |x| moment_residual(x, &mut iterations, &mut last_f),
-                        l0,
-                        r0,
-                        l,
-                        r,
-                        opt,
-                    );
-                }
+            if let Some((l0, r0)) = prev
+                && r.is_finite()
+                && r0.signum() != r.signum()
+            {
+                return illinois(
+                    |x| moment_residual(x, &mut iterations, &mut last_f),
+                    l0,
+                    r0,
+                    l,
+                    r,
+                    opt,
+                );
             }
             prev = r.is_finite().then_some((l, r));
         }
@@ -400,9 +413,8 @@ fn gle(
         residual: f64::NAN,
     })?;
     let (force_res, moment_res) = gle_residuals(set, fun, fos, lambda);
-    let force_scale: f64 = set.slices.iter().map(|s| s.vertical_load).sum::<f64>().max(1e-30);
     let residual = (force_res / force_scale).abs().max((moment_res / scale).abs());
-    if !(residual <= 1e3 * opt.tolerance.max(1e-12)) {
+    if residual.is_nan() || residual > 1e3 * opt.tolerance.max(1e-12) {
         return Err(MethodError::NotConverged {
             method: name,
             iterations,

@@ -212,6 +212,18 @@ impl SlopeModel {
                 }
             }
         }
+        // Keep only real breaks of slope (strip edges add collinear points).
+        let mut k = 1;
+        while k + 1 < ground.len() {
+            let (a, b, c) = (ground[k - 1], ground[k], ground[k + 1]);
+            let s0 = (b.z - a.z) / (b.x - a.x);
+            let s1 = (c.z - b.z) / (c.x - b.x);
+            if (s1 - s0).abs() <= 1e-12 * (1.0 + s0.abs()) {
+                ground.remove(k);
+            } else {
+                k += 1;
+            }
+        }
         Ok(Self { materials, zones, strips, ground })
     }
 
@@ -310,14 +322,14 @@ pub fn profile_polygon(ground: &[Point2], base_y: f64) -> Result<Vec<Point2>, St
         });
     }
     for w in ground.windows(2) {
-        if !(w[1].x > w[0].x) {
+        if w[1].x.is_nan() || w[1].x <= w[0].x {
             return Err(StabilityError::BadPolyline {
                 what: "ground",
                 detail: format!("x must increase, got {} then {}", w[0].x, w[1].x),
             });
         }
     }
-    if let Some(p) = ground.iter().find(|p| !(p.z > base_y)) {
+    if let Some(p) = ground.iter().find(|p| p.z.is_nan() || p.z <= base_y) {
         return Err(StabilityError::BadPolyline {
             what: "ground",
             detail: format!("point ({}, {}) is not above the base {base_y}", p.x, p.z),

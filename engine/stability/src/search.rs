@@ -167,6 +167,9 @@ fn bad(what: &'static str, detail: String) -> StabilityError {
     StabilityError::BadSearch { what, detail }
 }
 
+/// Centre-grid abscissae, ordinates and the number of radii per centre.
+type GridAxes = (Vec<f64>, Vec<f64>, usize);
+
 /// Evaluate one surface.
 pub fn evaluate(
     problem: &SlopeProblem,
@@ -224,7 +227,7 @@ fn surface_result(
 fn trial_surfaces(
     problem: &SlopeProblem,
     trials: &CircleTrials,
-) -> Result<(Vec<SlipSurface>, Option<(Vec<f64>, Vec<f64>, usize)>), StabilityError> {
+) -> Result<(Vec<SlipSurface>, Option<GridAxes>), StabilityError> {
     match *trials {
         CircleTrials::Grid { centres: g, radii } => {
             let finite = [g.x_min, g.x_max, g.y_min, g.y_max].iter().all(|v| v.is_finite());
@@ -421,13 +424,13 @@ fn refine_circle(
                 q[k] += sign * step[k];
                 let cand = SlipSurface::Circle { xc_m: q[0], yc_m: q[1], radius_m: q[2] };
                 count += 1;
-                if let Trial::Fos(f) = evaluate(problem, &cand, settings, &mut set) {
-                    if f < best - 1e-12 {
-                        best = f;
-                        p = q;
-                        improved = true;
-                        break;
-                    }
+                if let Trial::Fos(f) = evaluate(problem, &cand, settings, &mut set)
+                    && f < best - 1e-12
+                {
+                    best = f;
+                    p = q;
+                    improved = true;
+                    break;
                 }
             }
         }
@@ -494,20 +497,20 @@ pub fn optimise_noncircular(
                         Some(g) => cand[k].z = g,
                         None => continue,
                     }
-                    if cand.windows(2).any(|w| !(w[1].x > w[0].x)) {
+                    if cand.windows(2).any(|w| w[1].x.is_nan() || w[1].x <= w[0].x) {
                         continue;
                     }
                 } else {
                     cand[k].z += sign * step;
                 }
                 count += 1;
-                if let Some(f) = eval(&cand, &mut set) {
-                    if f < best - 1e-12 {
-                        best = f;
-                        pts = cand;
-                        improved = true;
-                        break;
-                    }
+                if let Some(f) = eval(&cand, &mut set)
+                    && f < best - 1e-12
+                {
+                    best = f;
+                    pts = cand;
+                    improved = true;
+                    break;
                 }
             }
         }

@@ -406,7 +406,7 @@ fn check_polyline(points: &[Point2]) -> Result<(usize, usize, bool, bool), Stabi
         return Err(bad("the last (vertical) segment must go up to the ground".into()));
     }
     for i in lo..hi {
-        if !(points[i + 1].x > points[i].x) {
+        if points[i + 1].x <= points[i].x {
             return Err(bad(format!(
                 "x must increase between points {i} and {} ({} then {})",
                 i + 1,
