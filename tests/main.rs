@@ -7,4 +7,5 @@ mod results_viz;
 mod risk_checks;
 mod routing;
 mod scenario;
+mod stability;
 mod structures;
