@@ -147,7 +147,7 @@ fn ordinary(set: &SliceSet) -> Result<Solution, MethodError> {
     let mut num = 0.0;
     let mut den = driving_moment(set);
     for s in &set.slices {
-        let (sa, ca) = s.alpha.sin_cos();
+        let (sa, ca) = (s.sin_alpha, s.cos_alpha);
         let n = s.vertical_load * ca - s.horizontal_load * sa;
         num += (s.cohesion * s.base_length + (n - s.pore_pressure * s.base_length) * s.tan_phi)
             * s.shear_arm;
@@ -169,7 +169,7 @@ fn vertical_eq(
     i: usize,
     method: &'static str,
 ) -> Result<(f64, f64), MethodError> {
-    let (sa, ca) = s.alpha.sin_cos();
+    let (sa, ca) = (s.sin_alpha, s.cos_alpha);
     let m_alpha = ca + sa * s.tan_phi / f;
     if m_alpha <= min_m && s.material.is_some() {
         return Err(MethodError::NonPositiveMAlpha { method, m_alpha, slice: i, x: s.x_mid });
@@ -215,13 +215,16 @@ fn bishop(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError>
 
 /// Janbu simplified: Σ S / cos α = Σ W tan α + Σ H + P_w, with N from vertical equilibrium.
 fn janbu(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError> {
-    let den: f64 =
-        set.slices.iter().map(|s| s.vertical_load * s.alpha.tan() + s.horizontal_load).sum::<f64>()
-            + set.crack_force;
+    let den: f64 = set
+        .slices
+        .iter()
+        .map(|s| s.vertical_load * s.sin_alpha / s.cos_alpha + s.horizontal_load)
+        .sum::<f64>()
+        + set.crack_force;
     let parts: f64 = set
         .slices
         .iter()
-        .map(|s| (s.vertical_load * s.alpha.tan()).abs() + s.horizontal_load.abs())
+        .map(|s| (s.vertical_load * s.sin_alpha / s.cos_alpha).abs() + s.horizontal_load.abs())
         .sum::<f64>()
         + set.crack_force;
     if no_driving(den, parts) {
@@ -232,7 +235,7 @@ fn janbu(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError> 
         let mut num = 0.0;
         for (i, s) in set.slices.iter().enumerate() {
             let (r, _) = vertical_eq(s, f, opt.min_m_alpha, i, "janbu")?;
-            num += r / s.alpha.cos();
+            num += r / s.cos_alpha;
         }
         let next = num / den;
         if !(next.is_finite() && next > 0.0) {
@@ -272,7 +275,7 @@ fn gle_residuals(set: &SliceSet, fun: IntersliceFunction, f: f64, lambda: f64) -
     let mut f_left = fun.at(0.0);
     let mut moment = driving_moment(set);
     for s in &set.slices {
-        let (sa, ca) = s.alpha.sin_cos();
+        let (sa, ca) = (s.sin_alpha, s.cos_alpha);
         let f_right = fun.at(s.side_position);
         let psi = |fx: f64| f * (ca - lambda * fx * sa) + s.tan_phi * (sa + lambda * fx * ca);
         let t = s.vertical_load * sa + s.horizontal_load * ca;

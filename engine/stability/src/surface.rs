@@ -27,8 +27,10 @@ pub struct Slice {
     pub x_mid: f64,
     /// Width b, m.
     pub width: f64,
-    /// Base inclination α (rad), positive where the base descends downslope.
-    pub alpha: f64,
+    /// sin α and cos α of the base inclination α, positive where the base descends downslope
+    /// (see [`Slice::alpha`]).
+    pub sin_alpha: f64,
+    pub cos_alpha: f64,
     /// Base length l = b / cos α, m.
     pub base_length: f64,
     /// Elevation of the base midpoint and of the ground at the centre line, m.
@@ -57,6 +59,13 @@ pub struct Slice {
     pub(crate) side_position: f64,
 }
 
+impl Slice {
+    /// Base inclination α, rad.
+    pub fn alpha(&self) -> f64 {
+        self.sin_alpha.atan2(self.cos_alpha)
+    }
+}
+
 /// A slip surface divided into slices, with what the methods need besides the slices.
 #[derive(Debug, Clone, Default)]
 pub struct SliceSet {
@@ -76,6 +85,8 @@ pub struct SliceSet {
     /// True when the moment centre is the circle's centre.
     pub circular: bool,
     boundaries: Vec<f64>,
+    marks: Vec<f64>,
+    base_y: Vec<f64>,
 }
 
 /// The base of a surface as a function of x over an x range.
@@ -146,7 +157,9 @@ impl SliceSet {
         };
         // Mass exists where the ground is above the base: h(x) = ground − base > 0.
         let h = |x: f64| model.ground_at(x).map(|g| g - base.y(x));
-        let mut marks: Vec<f64> = vec![xa.max(gx0), xb.min(gx1)];
+        let mut marks = std::mem::take(&mut self.marks);
+        marks.clear();
+        marks.extend([xa.max(gx0), xb.min(gx1)]);
         marks.extend(ground.iter().map(|p| p.x).filter(|&x| x > xa && x < xb));
         if let SlipSurface::Polyline { points } = surface {
             marks.extend(points.iter().map(|p| p.x).filter(|&x| x > xa && x < xb));
@@ -155,14 +168,14 @@ impl SliceSet {
         marks.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         let mut entry = f64::NAN;
         let mut exit = f64::NAN;
-        let mut cuts: Vec<f64> = Vec::with_capacity(4);
+        let mut cuts = [0.0f64; 4];
         for w in marks.windows(2) {
             let (x0, x1) = (w[0], w[1]);
             let (Some(g0), Some(g1)) = (model.ground_at(x0), model.ground_at(x1)) else { continue };
             // Ground is straight on [x0, x1]; so is a polyline base, and a circle meets a straight
             // line at most twice: h changes sign only at these roots.
-            cuts.clear();
-            cuts.push(x0);
+            cuts[0] = x0;
+            let mut n_cuts = 1;
             let m = (g1 - g0) / (x1 - x0);
             match base {
                 Base::Arc { xc, yc, r } => {
@@ -176,7 +189,8 @@ impl SliceSet {
                         for dx in [(-qb - sq) / (2.0 * qa), (-qb + sq) / (2.0 * qa)] {
                             let x = xc + dx;
                             if x > x0 && x < x1 && a_coef + m * dx <= 0.0 {
-                                cuts.push(x);
+                                cuts[n_cuts] = x;
+                                n_cuts += 1;
                             }
                         }
                     }
@@ -184,12 +198,14 @@ impl SliceSet {
                 Base::Line(_) => {
                     let (h0, h1) = (g0 - base.y(x0), g1 - base.y(x1));
                     if (h0 > 0.0) != (h1 > 0.0) && h0 != h1 {
-                        cuts.push(x0 + (x1 - x0) * h0 / (h0 - h1));
+                        cuts[n_cuts] = x0 + (x1 - x0) * h0 / (h0 - h1);
+                        n_cuts += 1;
                     }
                 }
             }
-            cuts.push(x1);
-            for c in cuts.windows(2) {
+            cuts[n_cuts] = x1;
+            n_cuts += 1;
+            for c in cuts[..n_cuts].windows(2) {
                 let xm = 0.5 * (c[0] + c[1]);
                 if c[1] > c[0] && h(xm).is_some_and(|v| v > 0.0) {
                     if entry.is_nan() {
@@ -199,6 +215,7 @@ impl SliceSet {
                 }
             }
         }
+        self.marks = marks;
         if entry.is_nan() || exit - entry < 1e-6 {
             return Err(StabilityError::NoSlidingMass {
                 detail: "the surface does not pass below the ground".into(),
@@ -298,19 +315,18 @@ impl SliceSet {
         self.slices.clear();
         self.max_depth = 0.0;
         let mut max_chord_depth: f64 = 0.0;
+        self.base_y.clear();
+        self.base_y.extend(self.boundaries.iter().map(|&x| base.y(x)));
         for j in 0..nb - 1 {
             // ξ order: crest to toe.
-            let (xl, xr) = if s > 0.0 {
-                (self.boundaries[j], self.boundaries[j + 1])
-            } else {
-                (self.boundaries[nb - 1 - j], self.boundaries[nb - 2 - j])
-            };
+            let (jl, jr) = if s > 0.0 { (j, j + 1) } else { (nb - 1 - j, nb - 2 - j) };
+            let (xl, xr) = (self.boundaries[jl], self.boundaries[jr]);
+            let (yl, yr) = (self.base_y[jl], self.base_y[jr]);
             let b = (xr - xl).abs();
             let x_mid = 0.5 * (xl + xr);
-            let (yl, yr) = (base.y(xl), base.y(xr));
             let y_base = 0.5 * (yl + yr);
-            let alpha = (yl - yr).atan2(b);
-            let base_length = b / alpha.cos();
+            let base_length = b.hypot(yl - yr);
+            let (sin_alpha, cos_alpha) = ((yl - yr) / base_length, b / base_length);
             let wt = problem.water_table(x_mid);
             let col = model
                 .column(x_mid, y_base, wt)
@@ -319,7 +335,8 @@ impl SliceSet {
             let mut sl = Slice {
                 x_mid,
                 width: b,
-                alpha,
+                sin_alpha,
+                cos_alpha,
                 base_length,
                 y_base,
                 y_top: col.ground,
@@ -360,7 +377,7 @@ impl SliceSet {
             sl.external_moment = (xio - xi_mid) * sl.vertical_load
                 + (yo - 0.5 * (col.ground + y_base)) * kh * sl.weight
                 + (yo - col.ground) * h_top;
-            let (sa, ca) = alpha.sin_cos();
+            let (sa, ca) = (sin_alpha, cos_alpha);
             sl.shear_arm = -((xi_mid - xio) * sa + (y_base - yo) * ca);
             sl.normal_arm = (xi_mid - xio) * ca - (y_base - yo) * sa;
             if circular {
