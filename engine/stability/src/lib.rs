@@ -3,7 +3,7 @@
 //! # What it does
 //! A [`SlopeProblem`] (a [`SlopeModel`] of material zones, a [`PoreWater`] source and [`Loads`])
 //! and a [`SlipSurface`] (circle or polyline) give a [`SliceSet`]; [`solve`] turns a slice set
-//! into a factor of safety F by one [`Method`]. [`search`] finds the critical circle over a
+//! into a factor of safety F by one [`Method`]. [`search()`] finds the critical circle over a
 //! centre grid × radii (or tangent lines) or over entry–exit ranges, refines it by pattern
 //! search and, on request, optimises a non-circular surface from it ([`optimise_noncircular`]).
 //! [`analyse`] runs several methods (each with its own search, or on a specified surface) and

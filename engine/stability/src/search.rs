@@ -131,7 +131,7 @@ pub struct SurfaceResult {
 }
 
 /// FoS map over the centre grid: the least FoS over the radii at each centre (None: no
-/// admissible circle). Row-major: `fos[j * xs.len() + i]` at (xs[i], ys[j]).
+/// admissible circle). Row-major: `fos[j * xs.len() + i]` at `(xs[i], ys[j])`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FosMap {
     pub xs: Vec<f64>,
