@@ -1,1 +1,129 @@
-//! tailtwin-viz (under construction)
+//! tailtwin-viz: plots and the bilingual HTML report of a flood run, drawn from results only.
+//!
+//! No physics here: everything drawn comes from a [`tailtwin_core::FloodRun`], either the one in
+//! memory or one read back from `results.h5` ([`redraw_from_results`]). Depends on
+//! `tailtwin-core` and `tailtwin-results` only.
+//!
+//! # API
+//! - [`write_all`]`(out_dir, &FloodRun) -> Vec<PathBuf>`: `results.h5`, `summary.json`,
+//!   `plots/<stem>.png` and `.svg` for each [`PlotKind`], `report.html`; the files in that order.
+//! - [`redraw_from_results`]`(results_h5, out_dir)`: plots and report from a file.
+//! - [`write_plots`]`(dir, &FloodRun)`, [`render_png`], [`render_svg`] for single plots;
+//!   [`render_report_html`] / [`write_report_html`] for the page.
+//! - Errors: [`VizError`] (no CJK font, drawing, I/O with path, or a wrapped
+//!   [`tailtwin_results::ResultsError`]).
+//!
+//! # Plots ([`PlotKind`])
+//! | stem | content |
+//! |---|---|
+//! | `hydrographs` | inflow, rain on the pond, total outflow, each structure (dashed), overtopping against time (h); peaks marked with their values; the hyetograph hangs from the top of a panel above (mm per interval) |
+//! | `stage` | pond level against time; every [`tailtwin_core::ReferenceLevel`] as a labelled dashed line (a label that would collide with the one below moves to the left end); the peak marked |
+//! | `freeboard_beach` | freeboard and dry-beach length against time in two panels, each with its limit from the checks with ids `freeboard` and `beach_length` (comparison, standard, clause, and "recalled" when so), the failing side shaded |
+//! | `rating_curves` | stage (y) against discharge (x) for each structure and the combined curve; each regime change marked and labelled (堰流 / weir → 有压流 / pressure …) |
+//!
+//! Labels are bilingual ("库水位 / Pond level (m)"). PNG and SVG come from the same
+//! backend-generic drawing code, so they show the same picture. Output is deterministic.
+//!
+//! # CJK text
+//! plotters' `ab_glyph` text has no per-glyph fallback, so one font covering Latin and CJK is
+//! registered from its bytes under [`FONT_FAMILY`] (and as `sans-serif`). It is looked up in
+//! `$TAILTWIN_CJK_FONT`, then [`CANDIDATE_FONTS`] (WenQuanYi Micro Hei from Debian's
+//! `fonts-wqy-microhei`, installed by `scripts/setup.sh`, first). TrueType collections are read
+//! at index 0 (the Simplified-Chinese face of each listed file). A font is accepted only if it
+//! parses and has glyphs for the label characters; otherwise [`VizError::NoCjkFont`] names the
+//! package to install. SVG text refers to the font by the CSS list in [`FONT_FAMILY`], so a
+//! browser uses whichever of those CJK fonts it has.
+//!
+//! # report.html
+//! One self-contained file: inline CSS, the four plots as inline SVG, no scripts, no external
+//! resources. Sections (中文 / English): scenario, engine version, standard applied (with its
+//! Chinese title; superseded editions flagged); key results (check outcome, grade, design return
+//! period, peak level and time, peak inflow and outflow, minimum freeboard and beach length,
+//! overtopping); the full check table (value, comparison, limit, unit, result coloured
+//! pass/fail, standard, clause, confidence with recalled limits highlighted and explained);
+//! per-structure peaks with regime and control at the peak level; storm and catchment; mass
+//! balance; solver diagnostics and events (first 60); warnings; plots. All run text is
+//! HTML-escaped.
+//!
+//! # Verification (tests/results_viz.rs, unit tests)
+//! `write_all_produces_decodable_plots_with_chinese_labels` (PNG decodes at the plot size with
+//! more than 50 colours; SVG holds the bilingual labels), `report_html_lists_every_check_and_is_well_formed`
+//! (every check id, balanced tags, escaping, no external resources),
+//! `redraw_from_results_gives_identical_plots` (file → identical SVG and HTML),
+//! `unwritable_directory_is_a_typed_error`, `only_fonts_covering_the_cjk_labels_are_accepted`.
+//! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
+
+mod error;
+mod font;
+mod format;
+mod html;
+mod plots;
+
+pub use error::VizError;
+pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
+pub use format::escape_html;
+pub use html::render_report_html;
+pub use plots::{PlotKind, render_png, render_svg, write_plots};
+
+use std::path::{Path, PathBuf};
+use tailtwin_core::FloodRun;
+use tailtwin_results::{write_bytes_atomically, write_results_h5, write_summary_json};
+
+/// Writes the report page for `run` to `path` (atomically), drawing the plots as inline SVG.
+pub fn write_report_html(path: &Path, run: &FloodRun) -> Result<(), VizError> {
+    let plots = PlotKind::ALL
+        .iter()
+        .map(|&k| render_svg(k, run).map(|svg| (k, svg)))
+        .collect::<Result<Vec<_>, _>>()?;
+    write_bytes_atomically(path, render_report_html(run, &plots).as_bytes())?;
+    Ok(())
+}
+
+/// Writes everything a flood run produces into `out_dir` (created if missing):
+/// `results.h5`, `summary.json`, `plots/<name>.png` and `.svg` for every [`PlotKind`], and
+/// `report.html`. Returns the files written, in that order. Every file is written atomically.
+pub fn write_all(out_dir: &Path, run: &FloodRun) -> Result<Vec<PathBuf>, VizError> {
+    std::fs::create_dir_all(out_dir).map_err(|source| VizError::Io {
+        path: out_dir.to_path_buf(),
+        action: "create the output folder",
+        source,
+    })?;
+    // Fail on a missing font before writing anything.
+    ensure_cjk_font()?;
+    let mut files = Vec::new();
+    let h5 = out_dir.join("results.h5");
+    write_results_h5(&h5, run)?;
+    files.push(h5);
+    let json = out_dir.join("summary.json");
+    write_summary_json(&json, &run.report)?;
+    files.push(json);
+    let mut svgs = Vec::new();
+    for (kind, (paths, svg)) in
+        PlotKind::ALL.iter().zip(plots::write_plots_with_svg(&out_dir.join("plots"), run)?)
+    {
+        files.extend(paths);
+        svgs.push((*kind, svg));
+    }
+    let html = out_dir.join("report.html");
+    write_bytes_atomically(&html, render_report_html(run, &svgs).as_bytes())?;
+    files.push(html);
+    Ok(files)
+}
+
+/// Redraws the plots and the report from a `results.h5` (no physics re-run): reads the run back
+/// with [`tailtwin_results::read_results_h5`] and writes `plots/` and `report.html` into `out_dir`.
+pub fn redraw_from_results(results_h5: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, VizError> {
+    let run = tailtwin_results::read_results_h5(results_h5)?;
+    let mut files = Vec::new();
+    let mut svgs = Vec::new();
+    for (kind, (paths, svg)) in
+        PlotKind::ALL.iter().zip(plots::write_plots_with_svg(&out_dir.join("plots"), &run)?)
+    {
+        files.extend(paths);
+        svgs.push((*kind, svg));
+    }
+    let html = out_dir.join("report.html");
+    write_bytes_atomically(&html, render_report_html(&run, &svgs).as_bytes())?;
+    files.push(html);
+    Ok(files)
+}

@@ -1,1 +1,117 @@
-//! tailtwin-results (under construction)
+//! tailtwin-results: `results.h5` (HDF5) and `summary.json`, written atomically, read back exactly.
+//!
+//! This crate alone links HDF5 (hdf5-metno 0.15 over the system libhdf5; `scripts/setup.sh`
+//! installs `libhdf5-dev`). It holds no physics: it stores a [`tailtwin_core::FloodRun`] and reads
+//! it back, bit for bit, so that `viz` (or any HDF5 tool: h5py, HDFView, MATLAB) can redraw and
+//! audit a run without re-running it.
+//!
+//! # API
+//! - [`write_results_h5`]`(path, &FloodRun)` / [`read_results_h5`]`(path) -> FloodRun`
+//! - [`write_summary_json`]`(path, &Report)` / [`read_summary_json`]`(path) -> Report`
+//! - [`list_datasets`]`(path) -> Vec<DatasetInfo>`: every dataset with shape, units, description
+//!   and time axis (for inspection tools and the layout tests)
+//! - [`write_atomically`], [`write_bytes_atomically`]: the temporary-name-then-rename helper the
+//!   `viz` crate uses for its plots and report too.
+//! - Errors: [`ResultsError`], every variant carrying the file path and the cause.
+//!
+//! # Guarantees
+//! - **Atomic**: every file is written under `.<name>.tmp-<pid>-<n>.<ext>` in the destination
+//!   folder, flushed (`fsync`), then renamed over the destination. A failed write removes the
+//!   temporary and leaves any previous file untouched.
+//! - **No silent NaN**: a NaN or infinite number anywhere in the run is a
+//!   [`ResultsError::NonFinite`] naming the dataset (or JSON field) and index. The one NaN a file
+//!   may hold is the documented "no value" of the optional check columns (`missing_value = "NaN"`).
+//! - **Exact round trip**: f64 are stored as IEEE doubles; summary.json is parsed with
+//!   serde_json's `float_roundtrip` (correctly rounded) so the Report read back equals the one
+//!   written.
+//! - **Deterministic**: object timestamps are off, so the same run gives byte-identical files.
+//! - **Serial**: the HDF5 library is not re-entrant; hdf5-metno serialises calls with a global
+//!   lock. Write one file at a time.
+//!
+//! # Conventions of results.h5
+//! Every dataset has a `units` attribute (UDUNITS-style text: `m`, `m3`, `m3/s`, `s`, `mm`,
+//! `mm/h`, `km2`, `years`, `%`; `1` for counts and flags; `-` for text and enum codes; `see unit`
+//! for the check table, whose per-row unit is the `unit` column) and a `description`. A time
+//! series has a `time` attribute naming its time-axis dataset (same length, units `s`, seconds
+//! from the routing start). Enum-code datasets carry a `legend` attribute (`"0=dry; 1=weir; …"`);
+//! codes are stable (see [`regime_code`], [`control_code`]). Flags are `u8` 0/1. Optional scalars
+//! are absent when `None`. The root group has attributes `format = "tailtwin-results"`,
+//! `format_version = 1` ([`FORMAT_VERSION`]) and `engine_version`. Elevations are absolute (m).
+//!
+//! # Layout of results.h5
+//! Shapes: `n` output times, `m` inflow points, `k` rain intervals, `r` rating rows, `c` checks,
+//! `e` events; `()` is a scalar.
+//!
+//! | path | type, shape | units | content |
+//! |---|---|---|---|
+//! | `/scenario/name` | str () | - | scenario name |
+//! | `/scenario/toml` | str () | - | the scenario file verbatim |
+//! | `/scenario/engine_version` | str () | - | tailtwin version |
+//! | `/scenario/threads` | u64 () | 1 | worker threads used |
+//! | `/hydrology/hyetograph/{start, interval}` | f64 () | s | first interval start, interval length (group absent without rain) |
+//! | `/hydrology/hyetograph/time` | f64 (k) | s | start of each interval |
+//! | `/hydrology/hyetograph/depth` | f64 (k) | mm | rain depth per interval; `time` → `…/hyetograph/time` |
+//! | `/hydrology/inflow/time`, `flow` | f64 (m) | s, m3/s | catchment inflow hydrograph |
+//! | `/hydrology/storm/…` | | | `method` (str), `return_period` (years, optional), `duration` (h), `total_depth` (mm), `peak_intensity` (mm/h) — when the report has a storm |
+//! | `/hydrology/catchment/…` | | | `method`, `area` (km2), `runoff_depth` (mm), `runoff_volume` (m3), `peak_inflow` (m3/s), `time_of_peak_inflow` (s) |
+//! | `/pond/time` | f64 (n) | s | output times (axis of every `/pond` series) |
+//! | `/pond/{stage, freeboard, beach_length}` | f64 (n) | m | level, freeboard (安全超高), dry-beach length (干滩长度) |
+//! | `/pond/storage` | f64 (n) | m3 | stored volume |
+//! | `/pond/{inflow, rain_on_pond, outflow, overtopping}` | f64 (n) | m3/s | catchment inflow, rain on the pond surface, total structure outflow, flow over the crest |
+//! | `/pond/extremes/…` | f64 () | m, s, m3/s, m3 | `peak_stage`, `time_of_peak_stage`, `peak_inflow`, `time_of_peak_inflow`, `peak_outflow`, `time_of_peak_outflow`, `min_freeboard`, `min_beach_length`, `overtopping_volume`, `overtopping_duration`; `overtopped` (u8 flag) |
+//! | `/pond/structure_ids` | str (s) | - | structure ids in scenario order (group order) |
+//! | `/pond/structures/<id>/kind` | str () | - | structure kind |
+//! | `/pond/structures/<id>/flow` | f64 (n) | m3/s | flow; `time` → `/pond/time` |
+//! | `/pond/structures/<id>/{regime, control}` | u8 (n) | - | codes with `legend`; `time` → `/pond/time` |
+//! | `/pond/structures/<id>/{volume, peak_flow, time_of_peak}` | f64 () | m3, m3/s, s | router-integrated volume and peak |
+//! | `/pond/rating_ids` | str | - | rating-curve ids (structures, then `combined`) |
+//! | `/pond/ratings/<id>/{stage, flow}` | f64 (r) | m, m3/s | stage–discharge table |
+//! | `/pond/ratings/<id>/{regime, control}` | u8 (r) | - | codes with `legend`; `kind` (str) |
+//! | `/pond/levels/{id, label_zh, label_en}` | str | - | reference levels for plots |
+//! | `/pond/levels/elevation` | f64 | m | their elevations |
+//! | `/risk/standard` | str () | - | edition applied (`GB39496-2020`, …) |
+//! | `/risk/{grade, grade_number, design_return_period}` | str, u64, f64 () | -, 1, years | optional |
+//! | `/risk/checks/{id, name_zh, name_en, unit, comparison, status, standard, clause, confidence, note}` | str (c) | - | the check table, one row per check (status/standard/confidence as in summary.json) |
+//! | `/risk/checks/{value, limit}` | f64 (c) | see unit | NaN where the row has none |
+//! | `/diagnostics/mass_balance/…` | | m3, % | the router's balance: `initial_storage`, `final_storage`, `inflow_names`/`inflow_volumes`, `outflow_names`/`outflow_volumes`, `error`, `error_pct` |
+//! | `/diagnostics/{steps, rejected_steps, evaluations}` | u64 () | 1 | step statistics |
+//! | `/diagnostics/{min_step, max_step}` | f64 () | s | step range |
+//! | `/diagnostics/events/{time, kind, detail}` | f64/str (e) | s, - | events (regime changes, overtopping, …) |
+//! | `/diagnostics/warnings` | str | - | router warnings |
+//! | `/summary/…` | f64 () | | the Report's headline numbers (`peak_stage`, …, `mass_balance_error`, `mass_balance_error_pct`, `overtopped`) |
+//! | `/summary/mass_balance/…` | | | the Report's balance (same layout as the router's) |
+//! | `/summary/structures/{id, kind, peak_flow, time_of_peak, volume, regime_at_peak_stage, control_at_peak_stage}` | (s) | | per-structure summary |
+//! | `/summary/warnings` | str | - | warnings for the user |
+//!
+//! Structure and rating ids name groups, so they must be non-empty, not `.` and free of `/`
+//! ([`ResultsError::InvalidName`] otherwise).
+//!
+//! # Verification (tests/results_viz.rs)
+//! `h5_round_trip_preserves_every_value` (exact equality of the FloodRun, with and without
+//! rain), `every_h5_dataset_has_units_description_and_time_axis` (walks the file),
+//! `h5_output_is_deterministic`, `json_round_trip_preserves_report`,
+//! `non_finite_numbers_are_rejected_and_old_files_kept`,
+//! `atomic_write_replaces_old_file_and_leaves_no_temporary`,
+//! `unwritable_directory_is_a_typed_error`, `structure_id_with_slash_is_rejected`.
+
+mod atomic;
+mod codes;
+mod error;
+mod h5io;
+mod json;
+mod read;
+mod write;
+
+pub use atomic::{temporary_path_for, write_atomically, write_bytes_atomically};
+pub use codes::{
+    control_code, control_from_code, control_legend, regime_code, regime_from_code, regime_legend,
+};
+pub use error::ResultsError;
+pub use json::{SummaryError, read_summary_json, summary_json_string, write_summary_json};
+pub use read::{DatasetInfo, list_datasets, read_results_h5};
+pub use write::write_results_h5;
+
+/// Value of the root `format` attribute of a results file.
+pub const FORMAT_NAME: &str = "tailtwin-results";
+/// Value of the root `format_version` attribute; bump on any incompatible layout change.
+pub const FORMAT_VERSION: u64 = 1;
