@@ -186,3 +186,55 @@ fn dam_section_water_and_earthquake_lower_the_fos() {
     println!("dam section Bishop: dry {dry:.3}, phreatic {wet:.3}, phreatic + kh 0.1 {quake:.3}");
     assert!(dry > wet && wet > quake && quake > 0.0);
 }
+
+// Goal: the code load cases run on a core section and come out as flat rows the pipeline can
+// compare with the minimum FoS tables. Setup: the section above; normal level 35 m with its
+// phreatic line, flood level 38 m with a higher line, special = normal + k_h 0.1 (k_v = k_h/3);
+// Ordinary and Bishop on entry–exit circles. Reference: F(flood) < F(normal), F(special) <
+// F(normal) for both methods; every row has a FoS, a circle and its trial count; the JSON row
+// carries `load_case`, `method`, `fos`, `surface.kind`.
+#[test]
+fn dam_section_load_cases_give_rows_per_case_and_method() {
+    let section = dam_section();
+    let phreatic = |pts: &[(f64, f64)]| {
+        let line = Polyline::x_monotone("phreatic", ground(pts, 1.0)).unwrap();
+        PorePressure::Phreatic(PhreaticSurface { line, correction: HydrostaticCorrection::None })
+    };
+    let normal = phreatic(&[(0.0, 35.0), (100.0, 33.0), (165.0, 20.5), (220.0, 20.0)]);
+    let flood = phreatic(&[(0.0, 38.0), (100.0, 36.0), (162.0, 22.0), (220.0, 20.0)]);
+    let cases = [
+        LoadCase::normal(normal.clone(), 35.0),
+        LoadCase::flood(flood, 38.0),
+        LoadCase::special(normal, 35.0, Seismic::with_vertical_third(0.1, true)),
+    ];
+    let trials = CircleTrials::EntryExit {
+        entry: (100.0, 140.0),
+        exit: (155.0, 200.0),
+        points: 8,
+        radii: 8,
+    };
+    let mut search = SearchSettings::new(Method::Bishop, trials);
+    search.limits = Some(((100.0, 140.0), (155.0, 200.0)));
+    let settings = AnalysisSettings {
+        methods: vec![Method::Ordinary, Method::Bishop],
+        surfaces: SurfaceSpec::Search(search),
+        keep_slices: false,
+        solver: SolverSettings::default(),
+    };
+    let results = analyse_load_cases(&section, &cases, &settings).unwrap();
+    let rows: Vec<StabilityRow> = results.iter().flat_map(|r| r.rows()).collect();
+    assert_eq!(rows.len(), 6);
+    let f = |kind, method: &str| {
+        rows.iter().find(|r| r.load_case == kind && r.method == method).unwrap().fos.unwrap()
+    };
+    for m in ["ordinary", "bishop"] {
+        let n = f(LoadCaseKind::Normal, m);
+        assert!(f(LoadCaseKind::Flood, m) < n && f(LoadCaseKind::Special, m) < n, "{m}");
+    }
+    assert!(rows.iter().all(|r| r.trials > 100 && r.error.is_none()));
+    let json = serde_json::to_value(&rows[1]).unwrap();
+    assert_eq!(json["load_case"], "normal");
+    assert_eq!(json["method"], "bishop");
+    assert_eq!(json["surface"]["kind"], "circle");
+    assert!(json["surface"]["radius_m"].as_f64().unwrap() > 0.0);
+}

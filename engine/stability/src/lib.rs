@@ -9,6 +9,9 @@
 //! [`analyse`] runs several methods (each with its own search, or on a specified surface) and
 //! returns a [`StabilityResult`] with one [`MethodOutcome`] per method — a factor of safety or a
 //! typed [`MethodError`], never a number for a method that did not converge.
+//! [`analyse_load_cases`] runs the code load cases (正常/洪水/特殊运行, [`LoadCaseKind`]) on a
+//! core `DamSection` and flattens them into [`StabilityRow`]s; the comparison with the minimum
+//! factors of safety belongs to the pipeline (this crate does not depend on `risk`).
 //!
 //! # Symbols (per metre run)
 //! b slice width; α base inclination, positive where the base descends in the direction of
@@ -90,6 +93,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod load_case;
 pub mod methods;
 pub mod model;
 pub mod problem;
@@ -99,6 +103,7 @@ pub mod surface;
 
 pub use analysis::{AnalysisSettings, MethodOutcome, StabilityResult, SurfaceSpec, analyse};
 pub use error::{MethodError, StabilityError};
+pub use load_case::{LoadCase, LoadCaseKind, LoadCaseResult, StabilityRow, analyse_load_cases};
 pub use methods::{IntersliceFunction, Method, Solution, SolverSettings, janbu_f0, solve};
 pub use model::{Material, SlopeModel, Zone, profile_polygon};
 pub use problem::{Loads, PondedWater, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack};

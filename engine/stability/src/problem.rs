@@ -20,7 +20,7 @@ pub enum PoreWater {
 
 /// Water standing against the ground surface over x ∈ [x_min, x_max] (e.g. the pond on the
 /// upstream side of a dam), up to `level_m`. Its pressure acts normal to the submerged ground.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PondedWater {
     pub level_m: f64,
     pub x_min: f64,
@@ -28,7 +28,7 @@ pub struct PondedWater {
 }
 
 /// A uniform vertical surcharge q (Pa) over x ∈ [x_from, x_to] on the ground surface.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Surcharge {
     pub x_from: f64,
     pub x_to: f64,
@@ -38,7 +38,7 @@ pub struct Surcharge {
 /// A tension crack at the upper end of the slip surface: the surface turns vertical where it is
 /// `depth` below the ground; the crack face carries no shear and, when `water_filled`, the
 /// hydrostatic thrust γ_w z_c²/2 at z_c/3 above its bottom, pushing the mass downslope.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TensionCrack {
     pub depth: f64,
     pub water_filled: bool,
@@ -46,7 +46,7 @@ pub struct TensionCrack {
 
 /// Pseudo-static earthquake loading: a horizontal force k_h W at each slice's mid-height pushing
 /// the mass out of the slope, and a vertical force −k_v W (k_v > 0 upwards, reducing weight).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Seismic {
     pub kh: f64,
     pub kv: f64,
