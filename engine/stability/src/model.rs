@@ -263,6 +263,17 @@ impl SlopeModel {
         self.strips.get(k.min(self.strips.len() - 1))
     }
 
+    /// Lowest elevation of the section (the bottom of its lowest zone).
+    pub fn bottom(&self) -> Option<f64> {
+        self.strips
+            .iter()
+            .filter_map(|s| {
+                let k = s.materials.iter().position(Option::is_some)?;
+                Some(s.y(k, s.x0).min(s.y(k, s.x1)))
+            })
+            .reduce(f64::min)
+    }
+
     /// Ground elevation at x (None outside the section).
     pub fn ground_at(&self, x: f64) -> Option<f64> {
         let s = self.strip_at(x)?;

@@ -53,6 +53,54 @@ pub enum CircleTrials {
     },
 }
 
+impl CircleTrials {
+    /// A default grid over a slope face, as slope programs' "auto grid": the face is the part of
+    /// the ground steeper than 1:10 within `x_range` (whole section when None), of height H and
+    /// width L. Centres: x over the face ± L/4, y from the face top to top + 1.5 max(H, L/2);
+    /// 20 × 20 centres; 20 tangent lines from max(toe − H, section bottom + 1 % H) to the
+    /// toe + H/2. Errors when there is no such face.
+    pub fn auto(
+        model: &crate::model::SlopeModel,
+        x_range: Option<(f64, f64)>,
+    ) -> Result<Self, StabilityError> {
+        let (x0, x1) = x_range.unwrap_or_else(|| model.x_range());
+        let g = model.ground();
+        let face: Vec<(Point2, Point2)> = g
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .filter(|(a, b)| {
+                a.x >= x0 - 1e-9 && b.x <= x1 + 1e-9 && ((b.z - a.z) / (b.x - a.x)).abs() > 0.1
+            })
+            .collect();
+        let (Some(first), Some(last)) = (face.first(), face.last()) else {
+            return Err(bad(
+                "auto grid",
+                format!("no ground steeper than 1:10 between x = {x0} and {x1} m"),
+            ));
+        };
+        let (xa, xb) = (first.0.x, last.1.x);
+        let zs = face.iter().flat_map(|(a, b)| [a.z, b.z]);
+        let (top, toe) =
+            zs.fold((f64::NEG_INFINITY, f64::INFINITY), |(t, b), z| (t.max(z), b.min(z)));
+        let (h, l) = (top - toe, xb - xa);
+        let bottom = model.bottom().unwrap_or(toe - h);
+        let centres = CentreGrid {
+            x_min: xa - 0.25 * l,
+            x_max: xb + 0.25 * l,
+            nx: 20,
+            y_min: top,
+            y_max: top + 1.5 * h.max(0.5 * l),
+            ny: 20,
+        };
+        let radii = Radii::Tangents {
+            y_min: (toe - h).max(bottom + 0.01 * h),
+            y_max: toe + 0.5 * h,
+            count: 20,
+        };
+        Ok(CircleTrials::Grid { centres, radii })
+    }
+}
+
 /// Non-circular optimisation settings (surface altering by coordinate descent).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NonCircular {

@@ -325,7 +325,7 @@ impl SliceSet {
             let b = (xr - xl).abs();
             let x_mid = 0.5 * (xl + xr);
             let y_base = 0.5 * (yl + yr);
-            let base_length = b.hypot(yl - yr);
+            let base_length = (b * b + (yl - yr) * (yl - yr)).sqrt();
             let (sin_alpha, cos_alpha) = ((yl - yr) / base_length, b / base_length);
             let wt = problem.water_table(x_mid);
             let col = model

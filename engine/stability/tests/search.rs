@@ -127,3 +127,27 @@ fn bad_search_input_is_a_typed_error() {
     let s = SearchSettings::new(Method::Bishop, CircleTrials::Grid { centres, radii });
     assert!(matches!(search(&p, &s), Err(StabilityError::NoAdmissibleSurface { trials: 27, .. })));
 }
+
+// Goal: the automatic grid over the slope face finds the critical circle without a hand-made
+// grid. Setup: ACADS, `CircleTrials::auto` (face 30–50 m), Bishop. Reference: the hand grid's
+// refined F; tolerance 0.5 % (both refined; different trial sets).
+#[test]
+fn auto_grid_finds_the_hand_grid_minimum() {
+    let p = acads();
+    let hand = search(&p, &acads_search(Method::Bishop)).unwrap();
+    let auto = CircleTrials::auto(&p.model, None).unwrap();
+    let r = search(&p, &SearchSettings::new(Method::Bishop, auto)).unwrap();
+    assert!(
+        rel(r.critical.fos, hand.critical.fos) < 0.005,
+        "{} vs {}",
+        r.critical.fos,
+        hand.critical.fos
+    );
+    let flat = SlopeModel::single_layer(
+        &pts(&[(0.0, 5.0), (10.0, 5.0)], 1.0),
+        0.0,
+        acads().model.materials()[0].clone(),
+    )
+    .unwrap();
+    assert!(matches!(CircleTrials::auto(&flat, None), Err(StabilityError::BadSearch { .. })));
+}
