@@ -222,3 +222,52 @@ fn methods_without_a_solution_are_reported_as_errors() {
     let r = solve(&set, Method::Bishop, &strict);
     assert!(matches!(r, Err(MethodError::NonPositiveMAlpha { .. })), "{r:?}");
 }
+
+// Goal: pore pressure from a seepage field is read correctly. Setup: F&K slope and circle with a
+// horizontal water table at 30 ft (γ = 18, γ_sat = 20 kN/m³); once as a phreatic line, once as
+// a triangulated field (10 ft grid, 2 triangles per cell) holding u = γ_w (z_wt − z) at its
+// nodes (negative above the table: suction, ignored). Reference: linear interpolation is exact
+// for this linear field, so F must equal the phreatic-line F to round-off (1e-12), for Bishop
+// and Spencer; both are below the dry F.
+#[test]
+fn seepage_field_pore_pressure_matches_equivalent_phreatic_line() {
+    use tailtwin_core::{Polyline, PorePressureField};
+    let zwt = 30.0 * FT;
+    let m = Material::mohr_coulomb("soil", 18e3, 600.0 * PSF, 20f64.to_radians())
+        .with_saturated_unit_weight(20e3);
+    let line =
+        Polyline::x_monotone("wt", vec![Point2::new(0.0, zwt), Point2::new(180.0 * FT, zwt)])
+            .unwrap();
+    let phreatic = PhreaticSurface { line, correction: HydrostaticCorrection::None };
+    let (nx, nz) = (19usize, 7usize);
+    let mut nodes = Vec::new();
+    let mut values = Vec::new();
+    for j in 0..nz {
+        for i in 0..nx {
+            let p = Point2::new(10.0 * FT * i as f64, 10.0 * FT * j as f64);
+            values.push(GAMMA_W * (zwt - p.z));
+            nodes.push(p);
+        }
+    }
+    let mut triangles = Vec::new();
+    for j in 0..nz - 1 {
+        for i in 0..nx - 1 {
+            let k = (j * nx + i) as u32;
+            let (a, b, c, d) = (k, k + 1, k + nx as u32 + 1, k + nx as u32);
+            triangles.push([a, b, c]);
+            triangles.push([a, c, d]);
+        }
+    }
+    let field = PorePressureField::new(nodes, triangles, values, phreatic.clone()).unwrap();
+    let mut with_line = fredlund_krahn(m.clone());
+    with_line.pore_water = PoreWater::Pressure(PorePressure::Phreatic(phreatic));
+    let mut with_field = fredlund_krahn(m.clone());
+    with_field.pore_water = PoreWater::Pressure(PorePressure::Field(field));
+    let dry = fredlund_krahn(m);
+    for method in [Method::Bishop, Method::Spencer] {
+        let fl = fos(&with_line, &fk_circle(), method, 50);
+        let ff = fos(&with_field, &fk_circle(), method, 50);
+        assert!(rel(ff, fl) < 1e-12, "{}: field {ff} line {fl}", method.name());
+        assert!(fl < fos(&dry, &fk_circle(), method, 50));
+    }
+}
