@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo run --release --quiet --bin tailtwin -- run scenarios/demo/scenario.toml --out out/demo "$@"
+cargo run --release --quiet --bin tailtwin -- run scenarios/demo/valley-pond.toml --out out/demo "$@"
 echo "demo: products in out/demo/ (open out/demo/report.html)" >&2
