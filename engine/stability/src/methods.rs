@@ -181,11 +181,49 @@ fn vertical_eq(
     Ok((resist, n))
 }
 
-/// Simplified Bishop by fixed-point iteration on the moment equation.
+/// Solve F = map(F): fixed-point steps accelerated by the secant method on g(F) = map(F) − F
+/// (a secant step is kept only when it stays within a factor 2 of the plain step). Converged when
+/// |map(F) − F| ≤ tolerance · map(F).
+fn fixed_point(
+    mut map: impl FnMut(f64) -> Result<f64, MethodError>,
+    f0: f64,
+    opt: &SolverSettings,
+    method: &'static str,
+) -> Result<Solution, MethodError> {
+    let check = |v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(v)
+        } else {
+            Err(MethodError::NonPhysical { method, fos: v })
+        }
+    };
+    let (mut f_prev, mut g_prev) = (f0, check(map(f0)?)? - f0);
+    let mut f = f0 + g_prev;
+    for it in 1..=opt.max_iterations {
+        let m = check(map(f)?)?;
+        let g = m - f;
+        if g.abs() <= opt.tolerance * m {
+            return Ok(Solution { fos: m, lambda: None, correction: None, iterations: it + 1 });
+        }
+        let secant = if g != g_prev { f - g * (f - f_prev) / (g - g_prev) } else { m };
+        let next =
+            if secant.is_finite() && secant > 0.5 * m && secant < 2.0 * m { secant } else { m };
+        (f_prev, g_prev, f) = (f, g, next);
+    }
+    Err(MethodError::NotConverged {
+        method,
+        iterations: opt.max_iterations,
+        last_fos: f,
+        residual: g_prev,
+    })
+}
+
+/// Simplified Bishop: fixed point of the moment equation.
 fn bishop(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError> {
     let d0 = driving_moment(set);
-    let mut f = ordinary(set).map(|s| s.fos).ok().filter(|f| *f > 0.05).unwrap_or(1.0);
-    for it in 1..=opt.max_iterations {
+    let parts = moment_parts(set);
+    let f0 = ordinary(set).map(|s| s.fos).ok().filter(|f| *f > 0.05).unwrap_or(1.0);
+    let map = |f: f64| {
         let mut num = 0.0;
         let mut den = d0;
         for (i, s) in set.slices.iter().enumerate() {
@@ -193,24 +231,12 @@ fn bishop(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError>
             num += r * s.shear_arm;
             den += n * s.normal_arm;
         }
-        if no_driving(den, moment_parts(set)) {
+        if no_driving(den, parts) {
             return Err(MethodError::NoDriving { method: "bishop", denominator: den });
         }
-        let next = num / den;
-        if !(next.is_finite() && next > 0.0) {
-            return Err(MethodError::NonPhysical { method: "bishop", fos: next });
-        }
-        if (next - f).abs() <= opt.tolerance * next {
-            return Ok(Solution { fos: next, lambda: None, correction: None, iterations: it });
-        }
-        f = next;
-    }
-    Err(MethodError::NotConverged {
-        method: "bishop",
-        iterations: opt.max_iterations,
-        last_fos: f,
-        residual: f64::NAN,
-    })
+        Ok(num / den)
+    };
+    fixed_point(map, f0, opt, "bishop")
 }
 
 /// Janbu simplified: Σ S / cos α = Σ W tan α + Σ H + P_w, with N from vertical equilibrium.
@@ -230,28 +256,15 @@ fn janbu(set: &SliceSet, opt: &SolverSettings) -> Result<Solution, MethodError> 
     if no_driving(den, parts) {
         return Err(MethodError::NoDriving { method: "janbu", denominator: den });
     }
-    let mut f = 1.0;
-    for it in 1..=opt.max_iterations {
+    let map = |f: f64| {
         let mut num = 0.0;
         for (i, s) in set.slices.iter().enumerate() {
             let (r, _) = vertical_eq(s, f, opt.min_m_alpha, i, "janbu")?;
             num += r / s.cos_alpha;
         }
-        let next = num / den;
-        if !(next.is_finite() && next > 0.0) {
-            return Err(MethodError::NonPhysical { method: "janbu", fos: next });
-        }
-        if (next - f).abs() <= opt.tolerance * next {
-            return Ok(Solution { fos: next, lambda: None, correction: None, iterations: it });
-        }
-        f = next;
-    }
-    Err(MethodError::NotConverged {
-        method: "janbu",
-        iterations: opt.max_iterations,
-        last_fos: f,
-        residual: f64::NAN,
-    })
+        Ok(num / den)
+    };
+    fixed_point(map, 1.0, opt, "janbu")
 }
 
 /// Janbu's correction f₀ = 1 + b₁ [d/L − 1.4 (d/L)²], b₁ = 0.69 (c only), 0.31 (φ only), 0.50

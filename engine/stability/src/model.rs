@@ -127,6 +127,8 @@ struct Strip {
     lines: Vec<Line>,
     /// `materials[k]` fills the space between `lines[k]` and `lines[k + 1]`.
     materials: Vec<Option<usize>>,
+    /// Index of the ground edge (the top edge with material below it).
+    top: Option<usize>,
 }
 
 impl Strip {
@@ -136,7 +138,7 @@ impl Strip {
         l.y0 + l.slope * (x - self.x0)
     }
     /// Index of the top edge below which there is material (the ground).
-    fn top(&self) -> Option<usize> {
+    fn find_top(&self) -> Option<usize> {
         self.materials.iter().rposition(Option::is_some).map(|k| k + 1)
     }
 }
@@ -158,6 +160,8 @@ pub(crate) struct Column {
 #[derive(Debug, Clone)]
 pub struct SlopeModel {
     materials: Vec<Material>,
+    /// (c, tan φ, drained) per material, precomputed for the slice loop.
+    strength: Vec<(f64, f64, bool)>,
     zones: Vec<Zone>,
     strips: Vec<Strip>,
     ground: Vec<Point2>,
@@ -199,7 +203,7 @@ impl SlopeModel {
         let strips = build_strips(&zones)?;
         let mut ground: Vec<Point2> = Vec::new();
         for s in &strips {
-            if let Some(top) = s.top() {
+            if let Some(top) = s.top {
                 for x in [s.x0, s.x1] {
                     let p = Point2::new(x, s.y(top, x));
                     let same = ground.last().is_some_and(|q| (q.x - p.x).abs() < GEOM_EPS);
@@ -224,7 +228,8 @@ impl SlopeModel {
                 k += 1;
             }
         }
-        Ok(Self { materials, zones, strips, ground })
+        let strength = materials.iter().map(Material::strength_terms).collect();
+        Ok(Self { materials, strength, zones, strips, ground })
     }
 
     /// One material between a ground profile (x increasing) and a horizontal base elevation.
@@ -274,10 +279,16 @@ impl SlopeModel {
             .reduce(f64::min)
     }
 
+    /// (c, tan φ, drained) of material `m`.
+    #[inline]
+    pub(crate) fn strength_terms(&self, m: usize) -> (f64, f64, bool) {
+        self.strength[m]
+    }
+
     /// Ground elevation at x (None outside the section).
     pub fn ground_at(&self, x: f64) -> Option<f64> {
         let s = self.strip_at(x)?;
-        s.top().map(|t| s.y(t, x))
+        s.top.map(|t| s.y(t, x))
     }
 
     /// Material at a point (None outside every zone).
@@ -291,15 +302,18 @@ impl SlopeModel {
     /// The column at x above `base_y`; `water_table` splits γ (above) from γ_sat (below).
     pub(crate) fn column(&self, x: f64, base_y: f64, water_table: Option<f64>) -> Option<Column> {
         let s = self.strip_at(x)?;
-        let top = s.top()?;
+        let top = s.top?;
         let ground = s.y(top, x);
         let mut weight = 0.0;
         let mut base_material = None;
-        for k in 0..s.materials.len() {
-            let lo = s.y(k, x);
-            let hi = s.y(k + 1, x);
-            if base_y >= lo - GEOM_EPS && base_y <= hi + GEOM_EPS && base_material.is_none() {
+        let mut found = false;
+        let mut hi = s.y(0, x);
+        for k in 0..top {
+            let lo = hi;
+            hi = s.y(k + 1, x);
+            if !found && base_y >= lo - GEOM_EPS && base_y <= hi + GEOM_EPS {
                 base_material = s.materials[k];
+                found = true;
             }
             let Some(m) = s.materials[k] else { continue };
             let lo = lo.max(base_y);
@@ -416,7 +430,9 @@ fn build_strips(zones: &[Zone]) -> Result<Vec<Strip>, StabilityError> {
             }
             materials.push(found.map(|zi| zones[zi].material));
         }
-        strips.push(Strip { x0, x1, lines, materials });
+        let mut strip = Strip { x0, x1, lines, materials, top: None };
+        strip.top = strip.find_top();
+        strips.push(strip);
     }
     Ok(strips)
 }

@@ -286,7 +286,9 @@ impl SliceSet {
         if let SlipSurface::Polyline { points } = surface {
             bnd.extend(points.iter().map(|p| p.x).filter(|&x| x > x_lo && x < x_hi));
         }
-        bnd.sort_by(f64::total_cmp);
+        if bnd.len() > n_slices + 1 {
+            bnd.sort_by(f64::total_cmp);
+        }
         let min_gap = 1e-6 * (x_hi - x_lo);
         bnd.dedup_by(|a, b| (*a - *b).abs() < min_gap);
 
@@ -348,7 +350,7 @@ impl SliceSet {
                         "the base at ({x_mid:.3}, {y_base:.3}) m is outside every zone"
                     )));
                 };
-                let (c, tan_phi, drained) = model.materials()[mat].strength_terms();
+                let (c, tan_phi, drained) = model.strength_terms(mat);
                 let w = col.weight_per_width * b;
                 sl.weight = w;
                 sl.material = Some(mat);
