@@ -436,8 +436,10 @@ pub fn search(
     })
 }
 
-/// Hooke–Jeeves-style pattern search on (x_c, y_c, R): try ± steps on each coordinate, accept
-/// any improvement, halve the steps when none improves; stop at 1 mm.
+/// Pattern search on (x_c, y_c, y_b), y_b = y_c − R the circle's lowest point: try ± steps on
+/// each coordinate, accept any improvement, halve the steps when none improves; stop at 1 mm.
+/// Moving the centre at a fixed y_b keeps the depth, which follows the valleys of F along
+/// geometric kinks (a critical circle through the toe) better than moving (x_c, y_c, R).
 fn refine_circle(
     problem: &SlopeProblem,
     settings: &SearchSettings,
@@ -446,7 +448,7 @@ fn refine_circle(
     trials: &CircleTrials,
 ) -> (SlipSurface, usize) {
     let SlipSurface::Circle { xc_m, yc_m, radius_m } = start else { return (start, 0) };
-    let mut p = [xc_m, yc_m, radius_m];
+    let mut p = [xc_m, yc_m, yc_m - radius_m];
     let mut step = match *trials {
         CircleTrials::Grid { centres: g, radii } => {
             let span =
@@ -470,7 +472,7 @@ fn refine_circle(
             for sign in [1.0, -1.0] {
                 let mut q = p;
                 q[k] += sign * step[k];
-                let cand = SlipSurface::Circle { xc_m: q[0], yc_m: q[1], radius_m: q[2] };
+                let cand = SlipSurface::Circle { xc_m: q[0], yc_m: q[1], radius_m: q[1] - q[2] };
                 count += 1;
                 if let Trial::Fos(f) = evaluate(problem, &cand, settings, &mut set)
                     && f < best - 1e-12
@@ -486,7 +488,7 @@ fn refine_circle(
             step.iter_mut().for_each(|s| *s *= 0.5);
         }
     }
-    (SlipSurface::Circle { xc_m: p[0], yc_m: p[1], radius_m: p[2] }, count)
+    (SlipSurface::Circle { xc_m: p[0], yc_m: p[1], radius_m: p[1] - p[2] }, count)
 }
 
 /// Convex (kinematically admissible) polyline: slopes dy/dx non-decreasing.
