@@ -151,3 +151,34 @@ fn auto_grid_finds_the_hand_grid_minimum() {
     .unwrap();
     assert!(matches!(CircleTrials::auto(&flat, None), Err(StabilityError::BadSearch { .. })));
 }
+
+// Goal: the non-circular optimisation finds the mechanism a weak seam offers, which no circle
+// can follow. Setup: the ACADS face on a stronger soil (c′ = 10 kPa, φ′ = 30°) with a 0.5 m seam
+// (c′ = 0, φ′ = 10°) from y = 23.5 to 24 m, below the toe; Spencer; circles tangent to y 20–30 m.
+// Reference (physical): a surface sliding along the seam is markedly weaker — F_noncircular below
+// 90 % of F_circle — and the optimised surface's lowest vertices lie in or at the seam.
+#[test]
+fn noncircular_surface_follows_a_weak_seam() {
+    let strong = Material::mohr_coulomb("soil", 20e3, 10e3, 30f64.to_radians());
+    let weak = Material::mohr_coulomb("seam", 20e3, 0.0, 10f64.to_radians());
+    let rect = |z0: f64, z1: f64| pts(&[(0.0, z0), (90.0, z0), (90.0, z1), (0.0, z1)], 1.0);
+    let top = pts(
+        &[(0.0, 24.0), (90.0, 24.0), (90.0, 35.0), (50.0, 35.0), (30.0, 25.0), (0.0, 25.0)],
+        1.0,
+    );
+    let zones = vec![
+        Zone { polygon: rect(20.0, 23.5), material: 0 },
+        Zone { polygon: rect(23.5, 24.0), material: 1 },
+        Zone { polygon: top, material: 0 },
+    ];
+    let p = SlopeProblem::dry(SlopeModel::new(vec![strong, weak], zones).unwrap());
+    let mut s = acads_search(Method::Spencer);
+    s.noncircular = Some(NonCircular::default());
+    let r = search(&p, &s).unwrap();
+    let nc = r.noncircular.expect("optimised surface");
+    println!("seam: circle {:.4}, non-circular {:.4}, {:?}", r.critical.fos, nc.fos, nc.surface);
+    assert!(nc.fos < 0.9 * r.critical.fos, "{} vs {}", nc.fos, r.critical.fos);
+    let SlipSurface::Polyline { points } = &nc.surface else { panic!("polyline expected") };
+    let lowest = points.iter().map(|q| q.z).fold(f64::INFINITY, f64::min);
+    assert!((23.4..=24.1).contains(&lowest), "lowest vertex at {lowest}");
+}
