@@ -50,12 +50,16 @@ pub struct Slice {
     /// Material index at the base (None where the surface passes through air).
     pub material: Option<usize>,
     /// Moment of the external loads about the moment centre, in the driving sense, N·m/m.
+    #[serde(skip)]
     pub(crate) external_moment: f64,
     /// Lever arm of the base shear (driving sense negative), m — R for a circle.
+    #[serde(skip)]
     pub(crate) shear_arm: f64,
     /// Lever arm of the base normal force, m — 0 for a circle.
+    #[serde(skip)]
     pub(crate) normal_arm: f64,
     /// Interslice-function abscissa in [0, 1] at the slice's right (downslope) side.
+    #[serde(skip)]
     pub(crate) side_position: f64,
 }
 
