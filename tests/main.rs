@@ -9,3 +9,4 @@ mod routing;
 mod scenario;
 mod stability;
 mod structures;
+mod twin;

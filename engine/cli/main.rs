@@ -1,1 +1,61 @@
-fn main() {}
+//! `tailtwin`: the command line of the tailings-pond engine.
+//!
+//! `tailtwin <command> <scenario> [--out DIR] [--json] [--threads N] [--quiet]`
+//!
+//! Exit status: 0 success; 1 a check failed (`run`, `flood`); 2 bad input (the scenario or a file
+//! it names: every problem is printed to stderr with its key path); 3 any other failure (writing
+//! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
+//! and problems go to stderr.
+
+mod check;
+mod common;
+mod flood;
+mod rating;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// tailtwin — tailings-pond (尾矿库) flood routing and code checks.
+#[derive(Debug, Parser)]
+#[command(name = "tailtwin", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a scenario file only: prints OK or every problem with its key path.
+    Check(common::Args),
+    /// Run the whole chain (storm → inflow → routing → checks) and write results.h5,
+    /// summary.json, plots and report.html into --out.
+    Run(common::Args),
+    /// Run the flood and print the report (the key numbers and the check table; --json: the
+    /// Report as JSON).
+    Flood(common::Args),
+    /// Stage–discharge table of every structure and of the combined system, with regime and
+    /// control (--out: also a plot).
+    Rating(common::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let args = match &cli.command {
+        Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+    };
+    // Size rayon's global pool once; parallel loops anywhere in the engine use it.
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
+        return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
+    }
+    let result = match &cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Flood(a) => flood::run(a),
+        Command::Rating(a) => rating::run(a),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(e) => common::report_error(&e),
+    }
+}

@@ -6,6 +6,9 @@ use crate::pond::Pond;
 use crate::structures::Outlet;
 use tailtwin_core::{Discharge, Elevation, Hydrograph, Hyetograph};
 
+/// Shortest forcing piece, s: breakpoints closer than this are merged.
+pub(crate) const MIN_PIECE_S: f64 = 1e-6;
+
 /// Forcing on one piece `[t_a, t_b]` between breakpoints: inflow linear, rain intensity constant.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Piece {
@@ -40,7 +43,19 @@ pub(crate) fn pieces(inflow: &Hydrograph, rain: &Hyetograph, end: f64) -> Vec<Pi
     }
     cuts.push(end);
     cuts.sort_by(f64::total_cmp);
-    cuts.dedup();
+    // Breakpoints closer than MIN_PIECE_S are one breakpoint: forcing built from different time
+    // grids (a unit hydrograph's Δt multiples, a hyetograph's intervals) meets a few ulp apart, and
+    // a piece that short would drive the step size to zero. The later cut is kept so the end
+    // stays exact.
+    let mut merged: Vec<f64> = Vec::with_capacity(cuts.len());
+    for t in cuts {
+        match merged.last_mut() {
+            Some(last) if t - *last < MIN_PIECE_S => *last = t,
+            _ if t < MIN_PIECE_S => {}
+            _ => merged.push(t),
+        }
+    }
+    let cuts = merged;
     let mut out = Vec::with_capacity(cuts.len());
     let mut t_a = 0.0;
     for t_b in cuts {
