@@ -238,3 +238,58 @@ fn dam_section_load_cases_give_rows_per_case_and_method() {
     assert_eq!(json["surface"]["kind"], "circle");
     assert!(json["surface"]["radius_m"].as_f64().unwrap() > 0.0);
 }
+
+// Goal: the pipeline runs the `[stability]` settings over the code load cases of a section and
+// attaches the code minimum per row. Setup: the section above; `[stability]` parsed from TOML
+// (Ordinary and Bishop, entry–exit circles, k_h = 0.1 with k_v = k_h/3); class II under
+// GB 39496-2020. Reference: every row has the risk tables' minimum for its method and case, and
+// `meets_minimum` agrees with fos ≥ required.
+#[test]
+fn pipeline_compares_load_cases_with_the_code_minimum() {
+    use tailtwin::pipeline::stability::run_stability;
+    use tailtwin::risk::{Edition, Grade, LimitOverrides, LimitSet};
+    let toml_text = r#"
+        methods = ["ordinary", "bishop"]
+        search = { kind = "entry_exit", entry_from_m = 100.0, entry_to_m = 140.0, exit_from_m = 155.0, exit_to_m = 200.0, points = 8, radii = 8 }
+        seismic = { kh = 0.1, vertical = "third_up" }
+    "#;
+    let scenario = format!(
+        "{}\n[stability]\n{toml_text}",
+        std::fs::read_to_string(format!(
+            "{}/scenarios/demo/valley-pond.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    );
+    let parsed = tailtwin::scenario::parse(
+        &scenario,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo").as_path(),
+        "demo+stability",
+    )
+    .unwrap();
+    let spec = parsed.stability.expect("[stability] parsed");
+    let section = dam_section();
+    let line = Polyline::x_monotone(
+        "phreatic",
+        ground(&[(0.0, 35.0), (100.0, 33.0), (165.0, 20.5), (220.0, 20.0)], 1.0),
+    )
+    .unwrap();
+    let normal =
+        PorePressure::Phreatic(PhreaticSurface { line, correction: HydrostaticCorrection::None });
+    let cases = [
+        LoadCase::normal(normal.clone(), 35.0),
+        LoadCase::flood(normal.clone(), 36.0),
+        LoadCase::special(normal, 35.0, spec.seismic),
+    ];
+    let limits = LimitSet::new(Edition::Gb39496_2020, LimitOverrides::default()).unwrap();
+    let (results, rows) = run_stability(&spec, &section, &cases, &limits, Grade::II).unwrap();
+    assert_eq!((results.len(), rows.len()), (3, 6));
+    for r in &rows {
+        let (fos, req) = (r.fos.unwrap(), r.required_fos.unwrap());
+        assert_eq!(r.meets_minimum, Some(fos >= req));
+        assert!(r.required_source.is_some() && r.legacy_standing.is_some());
+    }
+    let json = serde_json::to_value(&rows).unwrap();
+    assert_eq!(json[0]["load_case"], "normal");
+    assert!(json[0]["required_fos"].as_f64().unwrap() >= 1.0);
+}

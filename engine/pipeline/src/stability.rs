@@ -8,11 +8,44 @@
 //! Morgenstern–Price) are reported with their factor of safety and no required value.
 
 use serde::Serialize;
+use tailtwin_core::DamSection;
 use tailtwin_risk::{
     Grade, LegacyFosStanding, LimitSet, LoadCase, RiskError, Source, StabilityMethod,
     legacy_fos_standing,
 };
-use tailtwin_stability::{LoadCaseKind, LoadCaseResult, Method, SlipSurface};
+use tailtwin_scenario::stability::StabilitySpec;
+use tailtwin_stability::{
+    LoadCase as StabilityLoadCase, LoadCaseKind, LoadCaseResult, Method, SlipSurface, SlopeModel,
+    StabilityError, analyse_load_cases,
+};
+use thiserror::Error;
+
+/// Why the stability stage gave no rows.
+#[derive(Debug, Error)]
+pub enum StabilityRunError {
+    #[error("stability: {0}")]
+    Stability(#[from] StabilityError),
+    #[error("stability limits: {0}")]
+    Risk(#[from] RiskError),
+}
+
+/// Run the `[stability]` settings on a section for the given load cases (each with its pore
+/// pressure and pond level: the seepage stage's answer at the normal level and at the routed
+/// design-flood peak; the special case takes `spec.seismic`) and compare with the minima of
+/// `class`. Returns the load-case results (critical surfaces, searches) and the rows.
+pub fn run_stability(
+    spec: &StabilitySpec,
+    section: &DamSection,
+    cases: &[StabilityLoadCase],
+    limits: &LimitSet,
+    class: Grade,
+) -> Result<(Vec<LoadCaseResult>, Vec<StabilityCheckRow>), StabilityRunError> {
+    let model = SlopeModel::from_section(section)?;
+    let settings = spec.analysis_settings(&model)?;
+    let results = analyse_load_cases(section, cases, &settings)?;
+    let rows = compare_with_minimum(&results, limits, class)?;
+    Ok((results, rows))
+}
 
 /// The code table a stability method is checked against, if any.
 pub fn code_method(method: Method) -> Option<StabilityMethod> {
