@@ -11,5 +11,6 @@ pub use tailtwin_results as results;
 pub use tailtwin_risk as risk;
 pub use tailtwin_scenario as scenario;
 pub use tailtwin_seepage as seepage;
+pub use tailtwin_stability as stability;
 pub use tailtwin_twin as twin;
 pub use tailtwin_viz as viz;

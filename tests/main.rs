@@ -10,5 +10,6 @@ mod risk_checks;
 mod routing;
 mod scenario;
 mod seepage;
+mod stability;
 mod structures;
 mod twin;

@@ -35,6 +35,7 @@ mod curves;
 mod error;
 pub mod model;
 pub mod raw;
+pub mod stability;
 mod storm;
 mod structures;
 mod validate;
@@ -119,6 +120,7 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
         structure: structures,
         routing: doc.routing,
         limits: doc.limits,
+        stability: doc.stability,
     })
 }
 
@@ -156,6 +158,7 @@ fn from_tables(
         structure: structures,
         routing: doc.routing,
         limits: doc.limits,
+        stability: doc.stability,
     })
 }
 

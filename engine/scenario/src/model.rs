@@ -20,6 +20,8 @@ pub struct Scenario {
     pub structures: Vec<StructureSpec>,
     pub routing: RoutingSpec,
     pub limits: LimitOverridesSpec,
+    /// `[stability]` settings, when given.
+    pub stability: Option<crate::stability::StabilitySpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

@@ -21,6 +21,7 @@ pub struct RawScenario<S = RawStructure> {
     pub structure: Vec<S>,
     pub routing: Option<RawRouting>,
     pub limits: Option<RawLimits>,
+    pub stability: Option<crate::stability::RawStability>,
 }
 
 /// `[scenario]`.

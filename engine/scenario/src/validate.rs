@@ -34,6 +34,8 @@ pub(crate) fn validate(
     let structures = crate::structures::structures(&raw.structure, pond.as_ref(), &mut cx);
     let routing = routing(raw.routing.as_ref(), &mut cx);
     let limits = limits(raw.limits.as_ref(), &mut cx);
+    let stability =
+        raw.stability.as_ref().and_then(|s| crate::stability::stability(s, &mut cx.problems));
 
     if catchment.is_some() && raw.storm.is_none() {
         cx.problems.push("catchment", "a catchment needs a [storm] to produce inflow");
@@ -65,6 +67,7 @@ pub(crate) fn validate(
             structures,
             routing,
             limits: limits.unwrap_or_default(),
+            stability,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },
