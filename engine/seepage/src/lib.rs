@@ -91,6 +91,7 @@
 //! - Anisotropy rotated by 90° gives the transposed solution.
 //! - Inflow = outflow to 10⁻⁶ relative on every solve; bad input is a typed error naming the key.
 
+mod anderson;
 pub mod cases;
 pub mod element;
 pub mod linear;

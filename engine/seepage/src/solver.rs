@@ -1,6 +1,7 @@
 //! The free-surface solve: boundary roles per pond level, Picard iteration on k_r(ψ), and the
 //! seepage-face / drain review iteration, on one mesh and one symbolic factorisation.
 
+use crate::anderson::Anderson;
 use crate::element::{PAIRS, mean_relative_conductivity, saturated_matrix};
 use crate::linear::SpdSystem;
 use crate::mesh::{BoundaryPart, Mesh, mesh_section};
@@ -10,9 +11,8 @@ use std::time::Instant;
 use tailtwin_core::pore_pressure::GAMMA_W;
 use tailtwin_core::section::{DamSection, EdgeKind, Point2, Unsaturated};
 
-/// Bounds of the Irons–Tuck relaxation factor.
-const OMEGA_MIN: f64 = 0.1;
-const OMEGA_MAX: f64 = 1.0;
+/// Differences kept by the Anderson accelerator of the Picard map.
+const ANDERSON_DEPTH: usize = 10;
 
 /// Which group a fixed node's flow is booked to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -266,9 +266,7 @@ impl SeepageModel {
         let mut reaction = vec![0.0; n];
         let mut fixed_value = vec![f64::NAN; n];
         let mut history = Vec::new();
-        let mut increment = vec![0.0; n];
-        let mut previous_increment = vec![0.0; n];
-        let mut omega = 1.0;
+        let mut anderson = Anderson::new(ANDERSON_DEPTH);
         let mut last_switches = usize::MAX;
         let mut switched: Vec<usize> = Vec::new();
         let mut converged = false;
@@ -322,14 +320,24 @@ impl SeepageModel {
                 .map_err(|e| SeepageError::Linear { reason: e.0 })?;
             let h_new = &rhs;
             self.system.multiply(&full, h_new, &mut reaction);
-            let q_scale =
-                reaction.iter().map(|r| r.abs()).fold(0.0, f64::max).max(f64::MIN_POSITIVE);
-            // Review: release faces that draw water in, activate those under pressure.
+            // Inflow of this solve: the scale of the release threshold below.
+            let new_inflow: f64 = (0..n)
+                .filter(|&i| !fixed_value[i].is_nan())
+                .map(|i| reaction[i].max(0.0))
+                .sum::<f64>()
+                .max(f64::MIN_POSITIVE);
+            // Review: release faces that draw water in, activate those under pressure. A switch
+            // counts only when it exceeds the convergence tolerances (inflow through the node
+            // above flux_tolerance × inflow, pressure head above head_tolerance): nodes along a
+            // nearly dry face have both h − z and q at round-off, and a sharper test makes them
+            // chatter between the two states without changing the solution.
+            let release_q = self.settings.flux_tolerance * new_inflow;
+            let activate_h = head_tol;
             switched.clear();
             for i in 0..n {
                 if let Role::Review(_) = roles[i] {
-                    let release = active[i] && reaction[i] > 1e-9 * q_scale;
-                    let activate = !active[i] && h_new[i] > z[i] + 1e-9 * head_scale;
+                    let release = active[i] && reaction[i] > release_q;
+                    let activate = !active[i] && h_new[i] > z[i] + activate_h;
                     if release || activate {
                         switched.push(i);
                     }
@@ -354,25 +362,12 @@ impl SeepageModel {
                 active[i] = !active[i];
             }
             last_switches = switches;
-            // Irons–Tuck (vector Aitken) relaxation of the Picard increment r = h̃ − h.
-            for i in 0..n {
-                increment[i] = h_new[i] - h[i];
+            // Anderson acceleration of the Picard map h ↦ h̃ (plain Picard on the first step).
+            // The history is kept across seepage-face switches: late switches touch a few
+            // nodes near the exit and restarting there stalls the tail.
+            if !anderson.step(&mut h, h_new) {
+                h.copy_from_slice(h_new);
             }
-            if iterations > 1 {
-                let (mut num, mut den) = (0.0, 0.0);
-                for i in 0..n {
-                    let d = increment[i] - previous_increment[i];
-                    num += previous_increment[i] * d;
-                    den += d * d;
-                }
-                if den > 0.0 {
-                    omega = (-omega * num / den).clamp(OMEGA_MIN, OMEGA_MAX);
-                }
-            }
-            for i in 0..n {
-                h[i] += omega * increment[i];
-            }
-            std::mem::swap(&mut increment, &mut previous_increment);
         }
         if !converged {
             let last = history.last().copied().unwrap_or(IterationRecord {
