@@ -13,9 +13,9 @@ use tailtwin_core::pore_pressure::GAMMA_W;
 use tailtwin_core::section::{DamSection, EdgeKind, Point2, Unsaturated};
 
 /// Meshes with at least this many nodes start the iteration from a coarse-mesh solution.
-pub const COARSE_START_MIN_NODES: usize = 5_000;
+const COARSE_START_MIN_NODES: usize = 5_000;
 /// Target-size ratio of that coarse mesh to this one's.
-pub const COARSE_START_RATIO: f64 = 6.0;
+const COARSE_START_RATIO: f64 = 6.0;
 /// Smallest number of elements per parallel task.
 const PARALLEL_CHUNK: usize = 4096;
 /// Differences kept by the Anderson accelerator of the Picard map.
@@ -215,10 +215,9 @@ impl SeepageModel {
         roles
     }
 
-    /// Solves the steady free-surface problem with the pond at `pond_level_m`. On meshes of more
-    /// than [`COARSE_START_MIN_NODES`] nodes the iteration starts from the solution on a mesh
-    /// of the same section [`COARSE_START_RATIO`] times coarser (itself solved this way, so
-    /// the levels nest); otherwise, or when that coarse solve fails, from the pond level
+    /// Solves the steady free-surface problem with the pond at `pond_level_m`. On meshes of at
+    /// least 5 000 nodes the iteration starts from the solution on a mesh of the same section
+    /// with a 6 × larger target size (itself solved this way, so the levels nest); otherwise, or when that coarse solve fails, from the pond level
     /// everywhere with every potential face below it active. The coarse start halves the
     /// iterations at 10⁵ nodes; its time is included in `solve_s`.
     pub fn solve(&mut self, pond_level_m: f64) -> Result<SeepageResult, SeepageError> {
