@@ -27,14 +27,21 @@
 //!   an element cut by the free surface conducts in proportion to its saturated part, so the
 //!   discharge of a fixed mesh does not depend on where the surface cuts the elements (S1: q is
 //!   mesh-independent from h = 1 m on).
-//! - Picard iteration on k_r with Irons–Tuck (vector Aitken) relaxation of the head increment,
-//!   with the review of potential seepage faces in the same loop: a review node (outer surface
-//!   above any tailwater, an open end edge above the water, every node of a drain polygon, every
-//!   pipe) is fixed at h = z while water leaves through it and released (no flow) when its
-//!   reaction would draw water in; a free review node with h > z is fixed. Converged when no node
-//!   switched and either the flux residual Σ|K(h) h| over free nodes before the solve is at most
-//!   [`SeepageSettings::flux_tolerance`] × the inflow, or the solve changed no head by more than
-//!   [`SeepageSettings::head_tolerance_m`]. The result is that last solve's heads and reactions.
+//! - Picard iteration on k_r, accelerated by Anderson mixing (depth 10, Walker & Ni 2011) of the
+//!   map h ↦ h̃ (h̃ = the solve with K(k_r(h))), with the review of potential seepage faces in
+//!   the same loop: a review node (outer surface above any tailwater, an open end edge above the
+//!   water, every node of a drain polygon, every pipe) is fixed at h = z while water leaves
+//!   through it and released (no flow) when its reaction would draw more than
+//!   [`SeepageSettings::flux_tolerance`] × the inflow in; a free review node with h > z +
+//!   [`SeepageSettings::head_tolerance_m`] is fixed (switches below the convergence tolerances
+//!   would only make nodes of a nearly dry face chatter). Converged when no node switched and
+//!   either the flux residual Σ|K(h) h| over free nodes before the solve is at most
+//!   `flux_tolerance` × the inflow, or the solve changed no head by more than
+//!   `head_tolerance_m`. The result is that last solve's heads and reactions.
+//! - Start ([`SeepageModel::solve`]): on meshes of ≥ 5 000 nodes, the solution on a mesh with a
+//!   6 × larger target size (solved the same way,
+//!   so the levels nest) interpolated as the first iterate and face set; on small meshes the
+//!   pond level everywhere with every potential face below it active.
 //! - Exit refinement ([`solve_levels`]): a second solve on a mesh refined to
 //!   `exit_size_ratio` × h around the first solve's exit, warm-started from it (the exit is a
 //!   singular point that a fixed mesh resolves only to its node spacing).
@@ -58,11 +65,22 @@
 //!
 //! # Performance (release, this 2-core machine, zoned tailings section, see benches/seepage.rs)
 //!
-//! Picard needs 25–70 iterations (more on finer meshes and with van Genuchten soils); one
-//! iteration at 10⁵ nodes costs ≈ 0.16 s (0.10 s numeric Cholesky + solve, the rest assembly and
-//! review), so a 10⁵-node free-surface solve takes ≈ 10 s: the 2 s target is not met.
-//! A Picard → Newton hybrid (sparse LU Jacobian) was tried and dropped: it saved < 25 % of the
-//! iterations and diverged on fine meshes near the exit singularity.
+//! `cargo bench --bench seepage` (one thread, machine shared with other jobs; before = Picard
+//! with Irons–Tuck relaxation from the pond level, measured in the same session):
+//!
+//! | nodes | before: time, iterations, s/iteration | now: time, iterations, s/iteration |
+//! |---|---|---|
+//! | 1 034 | 0.028 s, 46, 0.0006 | 0.014 s, 22, 0.0006 |
+//! | 9 655 | 0.53 s, 68, 0.0078 | 0.19 s, 21, 0.0085 |
+//! | 106 423 | 7.7 s, 72, 0.107 | 2.17 s, 19, 0.108 (incl. ≈ 0.15 s coarse start) |
+//!
+//! The 10⁵-node solve is at the 2 s target to within 10 % (2.05–2.4 s run to run,
+//! depending on load). One iteration at 10⁵ nodes is ≈ 0.06 s numeric Cholesky (faer,
+//! supernodal, AMD) + solve and ≈ 0.045 s for the element k_r means (van Genuchten); with
+//! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
+//! seepage-face switching near the exit. A Picard → Newton hybrid (sparse LU Jacobian) was tried
+//! earlier and dropped: it saved < 25 % of the iterations and diverged on fine meshes near the
+//! exit singularity.
 //!
 //! # Assumptions and validity
 //!
@@ -90,7 +108,10 @@
 //! - Confined: 1D linear head between two heads; radial flow to a well, h ∝ ln r.
 //! - Anisotropy rotated by 90° gives the transposed solution.
 //! - Inflow = outflow to 10⁻⁶ relative on every solve; bad input is a typed error naming the key.
+//! - Anderson acceleration solves a linear contraction in n + 1 steps (unit test in
+//!   `anderson.rs`).
 
+mod anderson;
 pub mod cases;
 pub mod element;
 pub mod linear;
@@ -150,7 +171,8 @@ pub struct SeepageSettings {
     pub flux_tolerance: f64,
     /// Default 200.
     pub max_iterations: usize,
-    /// Threads of the sparse factorisation. Default 1 (on two cores one thread is often faster).
+    /// Threads of the sparse factorisation and of the element k_r loop (results do not depend
+    /// on it). Default 1 (on two busy cores one thread is often faster).
     pub threads: usize,
     /// Tailwater level on the downstream side, m (none by default).
     pub tailwater_m: Option<f64>,
