@@ -67,7 +67,7 @@
 pub mod regressions;
 
 use super::common::{Condition, StructureId, pow1_5};
-use super::error::{StructureError, finite, in_range, positive};
+use super::error::{StructureError, crown_above_base, finite, in_range, positive};
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime, RoutedPond};
 
 /// How the breach grows from the notch to its final size over the formation time.
@@ -161,13 +161,7 @@ impl Breach {
         let s = id.as_str();
         finite(s, "crest", crest.m())?;
         finite(s, "final_bottom", geometry.final_bottom.m())?;
-        if geometry.final_bottom.m() >= crest.m() {
-            return Err(StructureError::CrownNotAboveBase {
-                structure: id.to_string(),
-                crown: crest.m(),
-                base: geometry.final_bottom.m(),
-            });
-        }
+        crown_above_base(s, crest.m(), geometry.final_bottom.m())?;
         in_range(s, "final_bottom_width", geometry.final_bottom_width_m, 0.0, 1e5)?;
         in_range(s, "side_slope", geometry.side_slope, 0.0, 100.0)?;
         in_range(s, "formation_time", geometry.formation_time_s, 0.0, 1e7)?;

@@ -66,6 +66,20 @@ pub(crate) fn positive(
     }
 }
 
+/// `Ok` if `crown` lies above `base` (a tower's crown, a trough's top, a breach's crest over its
+/// final bottom), else [`StructureError::CrownNotAboveBase`].
+pub(crate) fn crown_above_base(
+    structure: &str,
+    crown: f64,
+    base: f64,
+) -> Result<(), StructureError> {
+    if crown > base {
+        Ok(())
+    } else {
+        Err(StructureError::CrownNotAboveBase { structure: structure.to_string(), crown, base })
+    }
+}
+
 /// `value` if finite, else [`StructureError::NotFinite`].
 pub(crate) fn finite(
     structure: &str,

@@ -25,7 +25,7 @@
 
 use super::common::{Condition, StructureId, pow1_5, series_min};
 use super::conduit::Conduit;
-use super::error::{StructureError, finite, in_range, positive};
+use super::error::{StructureError, crown_above_base, finite, in_range, positive};
 use super::orifice::{OrificeShape, SideRule, side_opening_integral, torricelli_integral};
 use tailtwin_core::{Control, Discharge, Elevation, G, Regime};
 
@@ -152,13 +152,7 @@ impl WindowTower {
         finite(s, "base", base.m())?;
         finite(s, "crown", crown.m())?;
         finite(s, "sealed_up_to", sealed_up_to.m())?;
-        if crown.m() <= base.m() {
-            return Err(StructureError::CrownNotAboveBase {
-                structure: s.to_string(),
-                crown: crown.m(),
-                base: base.m(),
-            });
-        }
+        crown_above_base(s, crown.m(), base.m())?;
         shaft.validate(s)?;
         positive(s, "outer_diameter", outer_diameter_m)?;
         in_range(s, "outer_diameter", outer_diameter_m, shaft.diameter_m, f64::INFINITY)?;
@@ -376,13 +370,7 @@ impl FrameTower {
         let s = id.as_str();
         finite(s, "base", base.m())?;
         finite(s, "crown", crown.m())?;
-        if crown.m() <= base.m() {
-            return Err(StructureError::CrownNotAboveBase {
-                structure: s.to_string(),
-                crown: crown.m(),
-                base: base.m(),
-            });
-        }
+        crown_above_base(s, crown.m(), base.m())?;
         shaft.validate(s)?;
         positive(s, "open_perimeter", open_perimeter_m)?;
         in_range(s, "plates_top", plates_top.m(), base.m(), crown.m() - 1e-6)?;

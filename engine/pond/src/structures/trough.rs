@@ -18,7 +18,7 @@
 
 use super::common::{Condition, StructureId, series_min};
 use super::conduit::Conduit;
-use super::error::{StructureError, finite, in_range, positive};
+use super::error::{StructureError, crown_above_base, finite, in_range, positive};
 use super::section::ConduitShape;
 use tailtwin_core::{Control, Discharge, Elevation, Regime};
 
@@ -56,13 +56,7 @@ impl InclinedTrough {
         in_range(s, "angle", angle_rad, 1e-3, 0.5 * std::f64::consts::PI - 1e-3)?;
         finite(s, "low_invert", low_invert.m())?;
         finite(s, "top_invert", top_invert.m())?;
-        if top_invert.m() <= low_invert.m() {
-            return Err(StructureError::CrownNotAboveBase {
-                structure: s.to_string(),
-                crown: top_invert.m(),
-                base: low_invert.m(),
-            });
-        }
+        crown_above_base(s, top_invert.m(), low_invert.m())?;
         // At least one cover stays in place (otherwise the trough is an open chute).
         in_range(s, "covers_up_to", covers_up_to.m(), low_invert.m() + 1e-6, top_invert.m())?;
         let length = (covers_up_to.m() - low_invert.m()) / angle_rad.sin();
