@@ -403,6 +403,8 @@ pub fn flood_run(rain: bool) -> FloodRun {
             })
             .collect(),
         checks,
+        seepage: vec![],
+        stability: vec![],
         warnings: vec!["freeboard limit 0.7 m is recalled, not verified".into()],
     };
     let level = |id: &str, zh: &str, en: &str, z| ReferenceLevel {
@@ -426,6 +428,7 @@ pub fn flood_run(rain: bool) -> FloodRun {
             level("normal_level", "正常水位", "Normal level", NORMAL),
         ],
         threads: 2,
+        geotech: None,
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod geotech;
 pub mod hydraulics;
 pub mod mass_balance;
 pub mod pore_pressure;
@@ -23,6 +24,11 @@ pub mod units;
 
 pub use check::{Check, CheckStatus, Confidence, Standard};
 pub use diagnostics::{Diagnostics, Event, EventKind};
+pub use geotech::{
+    BurialDepth, FosGrid, GeotechRun, LevelKind, LoadCaseKind, RankedSurface, SeepageFields,
+    SeepageOutletFlow, SeepageProfile, SeepageRun, SliceRow, SliceTable, SlipSurface,
+    StabilityResultRow, StabilityRun,
+};
 pub use hydraulics::{Control, Discharge, G, Regime};
 pub use mass_balance::{MassBalance, VolumeTerm};
 pub use pore_pressure::{

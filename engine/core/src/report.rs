@@ -3,6 +3,7 @@
 //! (`peak_stage_m`, `checks`, …) and grouped where they describe a stage.
 
 use crate::check::{Check, Standard};
+use crate::geotech::{SeepageProfile, StabilityResultRow};
 use crate::mass_balance::MassBalance;
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +75,12 @@ pub struct Report {
 
     pub structures: Vec<StructureSummary>,
     pub checks: Vec<Check>,
+    /// Seepage solutions per section and pond level (when the scenario has dam sections).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seepage: Vec<SeepageProfile>,
+    /// Stability results per section, load case and method (when `[stability]` is given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stability: Vec<StabilityResultRow>,
     /// Anything the user should know (recalled limits used, clipped inputs, …).
     pub warnings: Vec<String>,
 }

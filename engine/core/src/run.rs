@@ -1,5 +1,6 @@
 //! Everything one flood run produced, as `results` writes it and `viz` draws it.
 
+use crate::geotech::GeotechRun;
 use crate::rating::RatingCurve;
 use crate::report::Report;
 use crate::routed::RoutedPond;
@@ -33,4 +34,7 @@ pub struct FloodRun {
     pub levels: Vec<ReferenceLevel>,
     /// Worker threads used.
     pub threads: usize,
+    /// Seepage and stability products, when the scenario has dam sections.
+    #[serde(default)]
+    pub geotech: Option<GeotechRun>,
 }

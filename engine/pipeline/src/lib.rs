@@ -209,6 +209,7 @@ pub fn run_model(
         ratings,
         levels,
         threads: settings.threads,
+        geotech: None,
     })
 }
 

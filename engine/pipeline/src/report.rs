@@ -78,6 +78,8 @@ pub fn report(
         mass_balance: routed.mass_balance.clone(),
         structures: summaries,
         checks: assessment.checks.clone(),
+        seepage: Vec::new(),
+        stability: Vec::new(),
         warnings,
     }
 }

@@ -58,7 +58,17 @@ pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
     let ratings = read_ratings(&r, &pond)?;
     let levels = read_levels(&r, &pond)?;
     let report = read_report(&r, &file, &sg, &hydro)?;
-    Ok(FloodRun { report, scenario_toml, hyetograph, inflow, routed, ratings, levels, threads })
+    Ok(FloodRun {
+        report,
+        scenario_toml,
+        hyetograph,
+        inflow,
+        routed,
+        ratings,
+        levels,
+        threads,
+        geotech: None,
+    })
 }
 
 fn read_routed(r: &H5Reader, file: &Group, g: &Group) -> Result<RoutedPond, ResultsError> {
@@ -335,6 +345,8 @@ fn read_report(
         mass_balance: read_mass_balance(r, &g)?,
         structures,
         checks: read_checks(r, &risk)?,
+        seepage: Vec::new(),
+        stability: Vec::new(),
         warnings: r.texts(&g, "warnings")?,
     })
 }

@@ -22,6 +22,10 @@ pub struct Scenario {
     pub limits: LimitOverridesSpec,
     /// `[stability]` settings, when given.
     pub stability: Option<crate::stability::StabilitySpec>,
+    /// Dam cross-sections (`[[section]]`, with the `[[material]]`s they use), in file order.
+    pub sections: Vec<DamSectionSpec>,
+    /// `[seepage]` settings (None: defaults, when there are sections).
+    pub seepage: Option<SeepageSpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).
@@ -390,4 +394,30 @@ pub struct LimitOverridesSpec {
     pub min_freeboard_m: Option<f64>,
     pub min_beach_length_m: Option<f64>,
     pub max_drain_time_s: Option<f64>,
+}
+
+/// A `[[section]]`, validated: the dam section and the site's phreatic-line limits for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DamSectionSpec {
+    pub section: tailtwin_core::DamSection,
+    /// 控制浸润线: the phreatic line must stay at or below it (site data, standards.md §6).
+    pub control_line: Option<tailtwin_core::Polyline>,
+    /// Minimum burial depth of the phreatic line under the outer slope, m (site data; the
+    /// GB 50863 table is not known, see standards.md §6).
+    pub min_burial_depth_m: Option<f64>,
+}
+
+/// `[seepage]`, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeepageSpec {
+    /// Mesh and solver settings (SI).
+    pub settings: tailtwin_seepage::SeepageSettings,
+    /// Pond levels solved besides the normal and design-flood levels (the only levels when the
+    /// scenario has no `[pond]`), m.
+    pub pond_levels_m: Vec<f64>,
+    /// Solve at the pond's normal level and at the routed design-flood peak (default true when
+    /// there is a `[pond]`).
+    pub at_pond_levels: bool,
+    /// Store the mesh with the results and draw it on the section plot.
+    pub draw_mesh: bool,
 }

@@ -17,9 +17,11 @@
 
 use crate::error::Problems;
 use serde::Deserialize;
+use tailtwin_core::{HydrostaticCorrection, LoadCaseKind, Polyline};
 use tailtwin_stability::{
     AnalysisSettings, CentreGrid, CircleTrials, Method, NonCircular, Radii, SearchSettings,
-    Seismic, SlipSurface, SlopeModel, SolverSettings, StabilityError, SurfaceSpec,
+    Seismic, SlipSurface, SlopeModel, SolverSettings, StabilityError, Surcharge, SurfaceSpec,
+    TensionCrack,
 };
 
 /// `[stability]` as written.
@@ -83,6 +85,21 @@ pub enum SurfacesSpec {
     Specified(SlipSurface),
 }
 
+/// Where the pore water of the load cases comes from (`stability.pore_water`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PoreWaterSpec {
+    /// The seepage solution of the section at the load case's pond level (default when the
+    /// scenario has a `[pond]` or `[seepage]` levels).
+    Seepage,
+    /// A given phreatic line, hydrostatic below it (optionally cos²-corrected); the same line
+    /// for every load case.
+    PhreaticLine { line: Polyline, correction: HydrostaticCorrection },
+    /// u = r_u σ_v.
+    Ru(f64),
+    /// No pore water.
+    Dry,
+}
+
 /// `[stability]`, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StabilitySpec {
@@ -93,6 +110,16 @@ pub struct StabilitySpec {
     pub surfaces: SurfacesSpec,
     /// Earthquake of the special (特殊运行) load case.
     pub seismic: Seismic,
+    /// Pore-water source of every load case.
+    pub pore_water: PoreWaterSpec,
+    /// Load cases to run (default: normal, flood when there is a pond to route, special when
+    /// `seismic.kh > 0`).
+    pub load_cases: Vec<LoadCaseKind>,
+    /// Surcharges on the ground surface.
+    pub surcharges: Vec<Surcharge>,
+    pub tension_crack: Option<TensionCrack>,
+    /// Keep the slice table of each critical surface (`--slices` on the command line too).
+    pub slice_table: bool,
 }
 
 /// Upper bound on grid trials (memory of one FoS per trial; a finer grid is better refined).
@@ -231,6 +258,11 @@ pub(crate) fn stability(raw: &RawStability, p: &mut Problems) -> Option<Stabilit
         noncircular: raw.noncircular,
         surfaces,
         seismic,
+        pore_water: PoreWaterSpec::Seepage,
+        load_cases: Vec::new(),
+        surcharges: Vec::new(),
+        tension_crack: None,
+        slice_table: false,
     })
 }
 

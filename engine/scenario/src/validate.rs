@@ -68,6 +68,8 @@ pub(crate) fn validate(
             routing,
             limits: limits.unwrap_or_default(),
             stability,
+            sections: Vec::new(),
+            seepage: None,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },

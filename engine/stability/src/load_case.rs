@@ -6,20 +6,10 @@ use crate::analysis::{AnalysisSettings, StabilityResult, analyse};
 use crate::error::StabilityError;
 use crate::problem::{Seismic, SlopeProblem};
 use crate::surface::SlipSurface;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tailtwin_core::{DamSection, PorePressure};
 
-/// The operating condition a load case stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoadCaseKind {
-    /// 正常运行: steady seepage with the pond at its normal level, self-weight.
-    Normal,
-    /// 洪水运行: steady seepage with the pond at the design-flood level (peak from routing).
-    Flood,
-    /// 特殊运行: the normal case plus the pseudo-static earthquake.
-    Special,
-}
+pub use tailtwin_core::LoadCaseKind;
 
 /// One load case: the pore water and pond level it brings, and the earthquake if any.
 #[derive(Debug, Clone, PartialEq)]

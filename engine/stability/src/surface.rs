@@ -6,19 +6,10 @@
 
 use crate::error::StabilityError;
 use crate::problem::{SlopeProblem, polyline_y};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tailtwin_core::Point2;
 
-/// A trial or specified slip surface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SlipSurface {
-    /// Circle with centre (xc, yc) and radius, m; its lower arc is the surface.
-    Circle { xc_m: f64, yc_m: f64, radius_m: f64 },
-    /// Polyline with x increasing; the first and last segments may be vertical (a crack reaching
-    /// the ground at either end).
-    Polyline { points: Vec<Point2> },
-}
+pub use tailtwin_core::SlipSurface;
 
 /// One slice, in the analysis frame. Forces per metre run (N/m), stresses in Pa.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
