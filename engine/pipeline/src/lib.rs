@@ -32,6 +32,7 @@
 pub mod assess;
 pub mod forcing;
 pub mod report;
+pub mod seepage;
 pub mod stability;
 
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};

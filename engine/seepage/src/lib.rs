@@ -123,6 +123,7 @@ pub use mesh::{BoundaryEdge, BoundaryPart, Mesh, MeshSettings, mesh_section, mes
 pub use solver::{ConfinedSolution, IterationRecord, SeepageModel};
 
 use serde::{Deserialize, Serialize};
+pub use tailtwin_core::geotech::BurialDepth;
 use tailtwin_core::pore_pressure::{PhreaticSurface, PorePressureField};
 #[cfg(doc)]
 use tailtwin_core::section::{Conductivity, Unsaturated};
@@ -252,17 +253,6 @@ pub struct FlowBalance {
     pub error_pct: f64,
 }
 
-/// Burial depth of the phreatic line at a station: surface − phreatic elevation. Where the
-/// vertical is dry to the base, `phreatic_m` is `None` and the depth is to the base (a lower
-/// bound).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BurialDepth {
-    pub x_m: f64,
-    pub surface_m: f64,
-    pub phreatic_m: Option<f64>,
-    pub depth_m: f64,
-}
-
 /// Iteration and size statistics of a solve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeepageDiagnostics {
@@ -295,7 +285,14 @@ pub struct SeepageResult {
     pub balance: FlowBalance,
     /// Top of the seepage face on the outer surface or open downstream edge.
     pub exit_point: Option<Point2>,
+    /// The seepage face on the outer surface or open downstream edge: chains of boundary points
+    /// through which water leaves, each from its top down, the chain ending at the exit point
+    /// first (empty when water leaves only through drains, pipes or the tailwater).
+    pub seepage_face: Vec<Vec<Point2>>,
     pub seepage_face_length_m: f64,
+    /// Zone index (into `DamSection::zones`) of each triangle of the mesh the solution is on
+    /// (the triangles and nodes are those of `pore_pressure`).
+    pub element_zone: Vec<u32>,
     pub burial: Vec<BurialDepth>,
     pub min_burial_depth_m: Option<f64>,
     pub diagnostics: SeepageDiagnostics,
@@ -310,41 +307,48 @@ impl SeepageResult {
 
 /// Meshes `section` and solves it at each pond level: a first solve on the base mesh (one mesh and
 /// symbolic factorisation for all levels), then `exit_refinement_passes` solves on meshes refined
-/// around that level's exit point.
+/// around that level's exit point ([`solve_level`]).
 pub fn solve_levels(
     section: &tailtwin_core::DamSection,
     pond_levels_m: &[f64],
     settings: &SeepageSettings,
 ) -> Result<Vec<SeepageResult>, SeepageError> {
     let mut model = SeepageModel::build(section, settings)?;
-    pond_levels_m
-        .iter()
-        .map(|&level| {
-            let mut result = model.solve(level)?;
-            for pass in 0..settings.exit_refinement_passes {
-                let Some(exit) = result.exit_point else { break };
-                let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
-                match SeepageModel::with_mesh(section, mesh, settings)?
-                    .solve_from(level, Some(&result))
-                {
-                    Ok(refined) => result = refined,
-                    // Keep the converged coarser solution rather than fail: the exit is then
-                    // resolved to the base mesh only, which the warning says.
-                    Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
-                        result.diagnostics.warnings.push(format!(
-                            "exit refinement pass {} did not converge ({iterations} iterations, \
-                             relative flux residual {relative_residual:.1e}); the exit point is \
-                             resolved to the base mesh only",
-                            pass + 1
-                        ));
-                        break;
-                    }
-                    Err(e) => return Err(e),
-                }
+    pond_levels_m.iter().map(|&level| solve_level(&mut model, level, settings)).collect()
+}
+
+/// One level of [`solve_levels`] on a model already built (so a caller can tell which level
+/// failed): the solve on the model's mesh, then `settings.exit_refinement_passes` solves on
+/// meshes of `model.section()` refined around the exit point, each warm-started from the last.
+/// A refinement pass that does not converge keeps the previous solution and adds a warning.
+pub fn solve_level(
+    model: &mut SeepageModel,
+    pond_level_m: f64,
+    settings: &SeepageSettings,
+) -> Result<SeepageResult, SeepageError> {
+    let level = pond_level_m;
+    let mut result = model.solve(level)?;
+    for pass in 0..settings.exit_refinement_passes {
+        let Some(exit) = result.exit_point else { break };
+        let section = model.section();
+        let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
+        match SeepageModel::with_mesh(section, mesh, settings)?.solve_from(level, Some(&result)) {
+            Ok(refined) => result = refined,
+            // Keep the converged coarser solution rather than fail: the exit is then
+            // resolved to the base mesh only, which the warning says.
+            Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
+                result.diagnostics.warnings.push(format!(
+                    "exit refinement pass {} did not converge ({iterations} iterations, \
+                     relative flux residual {relative_residual:.1e}); the exit point is \
+                     resolved to the base mesh only",
+                    pass + 1
+                ));
+                break;
             }
-            Ok(result)
-        })
-        .collect()
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(result)
 }
 
 /// [`solve_levels`] for one pond level.
