@@ -12,6 +12,7 @@ mod common;
 mod flood;
 mod rating;
 mod run;
+mod stability;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -37,12 +38,17 @@ enum Command {
     /// Stage–discharge table of every structure and of the combined system, with regime and
     /// control (--out: also a plot).
     Rating(common::Args),
+    /// Slope stability of the scenario's section: the load cases (normal, flood, special) by
+    /// each method against the code minimum factors of safety (--json: results, checks;
+    /// --slices: slice tables).
+    Stability(stability::StabilityArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match &cli.command {
         Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+        Command::Stability(a) => &a.common,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Flood(a) => flood::run(a),
         Command::Rating(a) => rating::run(a),
+        Command::Stability(a) => stability::run(a),
     };
     match result {
         Ok(status) => status.into(),

@@ -31,6 +31,7 @@
 
 pub mod assess;
 pub mod forcing;
+pub mod geotech;
 pub mod report;
 pub mod seepage;
 pub mod stability;
@@ -73,13 +74,19 @@ pub enum PipelineError {
     Risk(#[from] tailtwin_risk::RiskError),
     #[error("{0}")]
     Unsupported(String),
+    /// The seepage or stability stage (see [`geotech`]).
+    #[error(transparent)]
+    Geotech(Box<geotech::GeotechError>),
 }
 
 impl PipelineError {
     /// True when the scenario's content caused the failure (the CLI exits 2 for these): every
-    /// variant today, kept as a method so a future internal failure can say otherwise.
+    /// variant but a seepage solver failure (no convergence, a failed factorisation).
     pub fn is_input_error(&self) -> bool {
-        true
+        match self {
+            PipelineError::Geotech(e) => e.is_input_error(),
+            _ => true,
+        }
     }
 }
 
