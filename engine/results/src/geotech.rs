@@ -8,6 +8,9 @@ use crate::h5io::{H5Writer, UNITS_ONE};
 use hdf5::Group;
 use tailtwin_core::{Check, DamSection, GeotechRun, SeepageRun, SlipSurface, StabilityRun};
 
+/// A slice-table column: name, field, units, description.
+type SliceColumn = (&'static str, fn(&tailtwin_core::SliceRow) -> f64, &'static str, &'static str);
+
 /// Subgroup name of the k-th item of a list (`run_00`, `grid_03`, …): ordered as given.
 pub(crate) fn item_name(prefix: &str, k: usize) -> String {
     format!("{prefix}_{k:02}")
@@ -422,7 +425,7 @@ fn write_stability_run(w: &H5Writer, g: &Group, run: &StabilityRun) -> Result<()
         w.attr_text(&sub, "load_case", &serde_name(&t.load_case))?;
         w.attr_text(&sub, "method", &t.method)?;
         let s = &t.slices;
-        let cols: [(&str, fn(&tailtwin_core::SliceRow) -> f64, &str, &str); 8] = [
+        let cols: [SliceColumn; 8] = [
             ("x_mid", |x| x.x_mid_m, "m", "slice centre-line abscissa"),
             ("width", |x| x.width_m, "m", "slice width"),
             (

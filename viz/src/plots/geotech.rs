@@ -172,20 +172,24 @@ const Y_LABEL_AREA: u32 = 90;
 const X_LABEL_AREA: u32 = 55;
 const MARGIN: u32 = 20;
 
+/// A drawing area in pixels.
+pub(super) type Area<DB> = DrawingArea<DB, Shift>;
+
 /// Legend entry swatches.
 pub(super) enum Swatch {
     Fill(RGBColor, f64),
     Line(RGBColor, u32),
     Dashed(RGBColor, u32),
     Dot(RGBColor),
+    Triangle(RGBColor),
 }
 
 /// Splits `root` into the title band, the chart area and a legend band of `rows` rows.
-pub(super) fn layout<'r, DB: DrawingBackend>(
-    root: &'r DrawingArea<DB, Shift>,
+pub(super) fn layout<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     title: &str,
     rows: usize,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawError> {
+) -> Result<(Area<DB>, Area<DB>), DrawError> {
     root.fill(&WHITE).or_draw()?;
     let (band, body) = root.split_vertically(TITLE_BAND);
     band.draw_text(title, &font(TITLE_SIZE).into_text_style(&band), (20, 12)).or_draw()?;
@@ -223,6 +227,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
                     ))
                 }),
             Swatch::Dot(c) => area.draw(&Circle::new((x + 14, y), 5, c.filled())),
+            Swatch::Triangle(c) => area.draw(&TriangleMarker::new((x + 14, y), 7, c.filled())),
         }
         .or_draw()?;
         let style = font(LEGEND_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));

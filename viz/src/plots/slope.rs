@@ -118,8 +118,14 @@ pub(super) fn draw<DB: DrawingBackend>(
     if !required.is_empty() {
         title.push_str(&format!("; 要求 / required {}", required.join(", ")));
     }
-    let n_entries =
-        2 + rows.len() + usize::from(phreatic.is_some()) + usize::from(grid.is_some()) + 1;
+    let materials: std::collections::BTreeSet<usize> =
+        s.zones.iter().map(|z| z.material.0).collect();
+    let n_entries = materials.len()
+        + 1
+        + usize::from(phreatic.is_some())
+        + usize::from(grid.is_some())
+        + usize::from(!near.is_empty())
+        + rows.len();
     let (area, legend_area) = layout(root, &title, n_entries)?;
     let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
     let mut chart = section_chart(&chart_area, (x0, x1), (z0, z1))?;
@@ -212,7 +218,7 @@ fn draw_colorbar<DB: DrawingBackend>(
     range: (f64, f64),
 ) -> DrawResult {
     let (_, h) = area.dim_in_pixel();
-    let (top, bottom) = (40i32, h as i32 - 90);
+    let (top, bottom) = (64i32, h as i32 - 90);
     let (x0, x1) = (20i32, 48i32);
     let steps = 60;
     for k in 0..steps {
@@ -233,6 +239,6 @@ fn draw_colorbar<DB: DrawingBackend>(
         area.draw_text(&text, &style, (x1 + 8, y)).or_draw()?;
     }
     let title = font(TICK_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
-    area.draw_text("安全系数 / FoS", &title, (8, top - 10)).or_draw()?;
+    area.draw_text("安全系数 / FoS", &title, (8, top - 18)).or_draw()?;
     Ok(())
 }
