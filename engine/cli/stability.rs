@@ -2,8 +2,10 @@
 //! the scenario's section against the code minimum factors of safety.
 //!
 //! Runs the flood when the scenario has a pond (design-flood level and dam class), the seepage
-//! stage when `[stability] pore_water` is "seepage", then the stability stage. Exit 1 when a
-//! required factor of safety is not met (a tabulated method below its minimum, or giving none).
+//! stage when `[stability] pore_water` is "seepage", then the stability stage. `--out DIR`
+//! writes results.h5 (`/sections`, `/seepage`, `/stability`), summary.json (the JSON document)
+//! and the section and stability plots. Exit 1 when a required factor of safety is not met (a
+//! tabulated method below its minimum, or giving none).
 
 use crate::common::{Args, BadInput, Status, input, load, print_json, progress};
 use anyhow::Context;
@@ -57,20 +59,24 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
         warnings.extend(p.warnings.iter().map(|w| format!("seepage ({}): {w}", p.section)));
     }
     let doc = document(&flood.report.scenario, geotech, &rows, &checks, &warnings, args.slices);
+    let mut files = Vec::new();
     if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating the output folder {}", dir.display()))?;
-        let path = dir.join("stability.json");
-        let text = serde_json::to_string_pretty(&doc).context("serialising stability.json")?;
-        let tmp = dir.join(".stability.json.tmp");
-        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
-        a.log(format!("wrote {}", path.display()));
+        files.extend(
+            tailtwin::results::write_geotech(dir, &s.source_toml, a.threads(), geotech, &doc)
+                .with_context(|| format!("writing the results into {}", dir.display()))?,
+        );
+        files.extend(
+            tailtwin::viz::render_geotech(dir, geotech)
+                .with_context(|| format!("drawing the plots into {}", dir.display()))?,
+        );
     }
     if a.json {
         print_json(&doc)?;
     } else {
         print!("{}", render(&flood.report.scenario, &rows, &checks, &warnings));
+        for f in &files {
+            println!("wrote {}", f.display());
+        }
     }
     Ok(status(&rows, &checks))
 }

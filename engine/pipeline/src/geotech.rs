@@ -122,6 +122,14 @@ pub fn run_geotech_with(
         seepage: Vec::new(),
         stability: Vec::new(),
         checks: Vec::new(),
+        control_lines: s
+            .sections
+            .iter()
+            .filter_map(|x| {
+                let line = x.control_line.as_ref()?;
+                Some((x.section.name.clone(), line.points().iter().map(|p| [p.x, p.z]).collect()))
+            })
+            .collect(),
     };
     let mut warnings = Vec::new();
     if let Some(stage) = &seepage {
