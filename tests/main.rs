@@ -10,6 +10,7 @@ mod results_viz_geotech;
 mod risk_checks;
 mod routing;
 mod scenario;
+mod scenario_sections;
 mod seepage;
 mod stability;
 mod structures;
