@@ -13,5 +13,6 @@ mod scenario;
 mod scenario_sections;
 mod seepage;
 mod stability;
+mod stability_cases;
 mod structures;
 mod twin;

@@ -241,7 +241,7 @@ fn dam_section_load_cases_give_rows_per_case_and_method() {
 
 // Goal: the pipeline's stability stage runs the `[stability]` settings over the code load cases
 // of a section and attaches the code minimum per row, with check rows. Setup: the section above
-// in the demo scenario; `[stability]` parsed from TOML (Ordinary, Bishop and Spencer, entry–exit
+// written as `[[material]]`/`[[section]]` in the demo scenario; `[stability]` parsed from TOML (Ordinary, Bishop and Spencer, entry–exit
 // circles, k_h = 0.1 with k_v = k_h/3), pore water a given phreatic line, normal level 35 m and
 // flood level 36 m; class II under GB 39496-2020. Reference: every tabulated row has the risk
 // tables' minimum for its method and case, `meets_minimum` agrees with fos ≥ required and the
@@ -255,26 +255,43 @@ fn pipeline_compares_load_cases_with_the_code_minimum() {
     use tailtwin::risk::{Edition, Grade, LimitOverrides, LimitSet, LoadCase as CodeCase};
     use tailtwin::scenario::stability::PoreWaterSpec;
     let toml_text = r#"
-        methods = ["ordinary", "bishop", "spencer"]
-        search = { kind = "entry_exit", entry_from_m = 100.0, entry_to_m = 140.0, exit_from_m = 155.0, exit_to_m = 200.0, points = 8, radii = 8 }
-        seismic = { kh = 0.1, vertical = "third_up" }
-    "#;
+[[material]]
+name = "tailings"
+unit_weight_kn_m3 = 18.0
+saturated_unit_weight_kn_m3 = 20.0
+strength = { cohesion_kpa = 5.0, friction_angle_deg = 28.0 }
+k_m_s = 1e-6
+
+[[material]]
+name = "foundation"
+unit_weight_kn_m3 = 19.0
+saturated_unit_weight_kn_m3 = 21.0
+strength = { cohesion_kpa = 20.0, friction_angle_deg = 32.0 }
+k_m_s = 1e-6
+
+[[section]]
+name = "test"
+surface = [[0.0, 36.0], [100.0, 40.0], [110.0, 40.0], [160.0, 20.0], [220.0, 20.0]]
+base = [[0.0, 0.0], [220.0, 0.0]]
+zones = [
+  { name = "dam", material = "tailings", polygon = [[0.0, 20.0], [160.0, 20.0], [110.0, 40.0], [100.0, 40.0], [0.0, 36.0]] },
+  { name = "foundation", material = "foundation", polygon = [[0.0, 0.0], [220.0, 0.0], [220.0, 20.0], [160.0, 20.0], [0.0, 20.0]] },
+]
+pond_side = { surface_until_x_m = 40.0, upstream_edge = "open" }
+
+[stability]
+methods = ["ordinary", "bishop", "spencer"]
+search = { kind = "entry_exit", entry_from_m = 100.0, entry_to_m = 140.0, exit_from_m = 155.0, exit_to_m = 200.0, points = 8, radii = 8 }
+seismic = { kh = 0.1, vertical = "third_up" }
+pore_water = { phreatic_line = [[0.0, 35.0], [100.0, 33.0], [165.0, 20.5], [220.0, 20.0]], correction = "none" }
+"#;
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo");
     let text = std::fs::read_to_string(demo.join("valley-pond.toml")).unwrap();
-    let scenario = format!("{text}\n[stability]\n{toml_text}");
-    let mut s = tailtwin::scenario::parse(&scenario, &demo, "demo+stability").unwrap();
-    s.sections = vec![tailtwin::scenario::DamSectionSpec {
-        section: dam_section(),
-        control_line: None,
-        min_burial_depth_m: None,
-    }];
-    let line = Polyline::x_monotone(
-        "phreatic",
-        ground(&[(0.0, 35.0), (100.0, 33.0), (165.0, 20.5), (220.0, 20.0)], 1.0),
-    )
-    .unwrap();
-    let spec = s.stability.as_mut().expect("[stability] parsed");
-    spec.pore_water = PoreWaterSpec::PhreaticLine { line, correction: HydrostaticCorrection::None };
+    let scenario = format!("{text}\n{toml_text}");
+    let s = tailtwin::scenario::parse(&scenario, &demo, "demo+stability").unwrap();
+    assert_eq!(s.sections[0].section, dam_section());
+    let spec = s.stability.as_ref().expect("[stability] parsed");
+    assert!(matches!(spec.pore_water, PoreWaterSpec::PhreaticLine { .. }));
     let levels = CaseLevels { normal_m: Some(35.0), flood_m: Some(36.0) };
     let cases = load_cases(spec, levels, &[]).unwrap();
     let kinds: Vec<LoadCaseKind> = cases.iter().map(|c| c.kind).collect();

@@ -38,7 +38,10 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     bar.inc(1);
     let settings = tailtwin::pipeline::RunSettings { threads: a.threads() };
     bar.set_message("storm → inflow → routing (design-flood level, grade)");
-    let flood = tailtwin::pipeline::run_flood(&s, &settings).map_err(input)?;
+    let flood = match &s.pond {
+        Some(_) => Some(tailtwin::pipeline::run_flood(&s, &settings).map_err(input)?),
+        None => None,
+    };
     bar.inc(1);
     bar.set_message("seepage → stability");
     let options = GeotechOptions {
@@ -46,7 +49,7 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
         seepage_only_for_stability: true,
         slice_tables: args.slices,
     };
-    let outcome = run_geotech_with(&s, Some(&flood), options)
+    let outcome = run_geotech_with(&s, flood.as_ref(), options)
         .map_err(|e| input(tailtwin::pipeline::PipelineError::Geotech(Box::new(e))))?;
     bar.inc(1);
     bar.finish_and_clear();
@@ -58,7 +61,7 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     for p in geotech.profiles() {
         warnings.extend(p.warnings.iter().map(|w| format!("seepage ({}): {w}", p.section)));
     }
-    let doc = document(&flood.report.scenario, geotech, &rows, &checks, &warnings, args.slices);
+    let doc = document(&s.meta.name, geotech, &rows, &checks, &warnings, args.slices);
     let mut files = Vec::new();
     if let Some(dir) = &a.out {
         files.extend(
@@ -73,7 +76,7 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     if a.json {
         print_json(&doc)?;
     } else {
-        print!("{}", render(&flood.report.scenario, &rows, &checks, &warnings));
+        print!("{}", render(&s.meta.name, &rows, &checks, &warnings));
         for f in &files {
             println!("wrote {}", f.display());
         }

@@ -90,7 +90,7 @@ pub fn run_geotech(
 
 /// The pond's normal level, when the scenario has a pond.
 fn normal_level_m(s: &Scenario) -> Option<f64> {
-    Some(s.pond.normal_level.m())
+    s.pond.as_ref().map(|p| p.normal_level.m())
 }
 
 /// Whether the scenario has anything for the geotechnical stages to do.

@@ -123,7 +123,7 @@ fn levels(s: &Scenario, design_flood_peak_m: Option<f64>) -> Vec<Level> {
 }
 
 fn pond_normal_level_m(s: &Scenario) -> Option<f64> {
-    Some(s.pond.normal_level.m())
+    s.pond.as_ref().map(|p| p.normal_level.m())
 }
 
 /// Solves every section at every level (see the module docs) with `threads` threads in the
