@@ -12,6 +12,7 @@ mod common;
 mod flood;
 mod rating;
 mod run;
+mod seepage;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -37,12 +38,19 @@ enum Command {
     /// Stage–discharge table of every structure and of the combined system, with regime and
     /// control (--out: also a plot).
     Rating(common::Args),
+    /// Seepage through every [[section]]: phreatic line, discharge, exit point, seepage face and
+    /// burial depth at the normal, design-flood and given pond levels, with the checks.
+    Seepage(common::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match &cli.command {
-        Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+        Command::Check(a)
+        | Command::Run(a)
+        | Command::Flood(a)
+        | Command::Rating(a)
+        | Command::Seepage(a) => a,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -53,6 +61,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Flood(a) => flood::run(a),
         Command::Rating(a) => rating::run(a),
+        Command::Seepage(a) => seepage::run(a),
     };
     match result {
         Ok(status) => status.into(),
