@@ -57,16 +57,21 @@ mod error;
 mod font;
 mod format;
 mod html;
+mod html_geotech;
 mod plots;
 
 pub use error::VizError;
 pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
 pub use format::escape_html;
 pub use html::render_report_html;
-pub use plots::{PlotKind, render_png, render_svg, write_plots};
+pub use html::render_report_html_with_geotech;
+pub use plots::{
+    GeotechPlot, GeotechPlotOptions, PlotKind, geotech_plots, render_geotech_png,
+    render_geotech_svg, render_png, render_svg, write_plots,
+};
 
 use std::path::{Path, PathBuf};
-use tailtwin_core::FloodRun;
+use tailtwin_core::{FloodRun, GeotechRun};
 use tailtwin_results::{write_bytes_atomically, write_results_h5, write_summary_json};
 
 /// Writes the report page for `run` to `path` (atomically), drawing the plots as inline SVG.
@@ -75,8 +80,51 @@ pub fn write_report_html(path: &Path, run: &FloodRun) -> Result<(), VizError> {
         .iter()
         .map(|&k| render_svg(k, run).map(|svg| (k, svg)))
         .collect::<Result<Vec<_>, _>>()?;
-    write_bytes_atomically(path, render_report_html(run, &plots).as_bytes())?;
+    let geo = match &run.geotech {
+        Some(g) => geotech_plots(g)
+            .into_iter()
+            .map(|p| render_geotech_svg(p, g, &GeotechPlotOptions::default()).map(|svg| (p, svg)))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    write_bytes_atomically(path, render_report_html_with_geotech(run, &plots, &geo).as_bytes())?;
     Ok(())
+}
+
+/// Draws the seepage section and stability plots of `geotech` (PNG and SVG) into
+/// `out_dir/plots/` (created if missing), without the mesh; returns the files written.
+pub fn render_geotech(out_dir: &Path, geotech: &GeotechRun) -> Result<Vec<PathBuf>, VizError> {
+    render_geotech_with(out_dir, geotech, &GeotechPlotOptions::default())
+}
+
+/// [`render_geotech`] with options (e.g. the seepage mesh drawn).
+pub fn render_geotech_with(
+    out_dir: &Path,
+    geotech: &GeotechRun,
+    options: &GeotechPlotOptions,
+) -> Result<Vec<PathBuf>, VizError> {
+    ensure_cjk_font()?;
+    Ok(plots::write_geotech_plots_with_svg(&out_dir.join("plots"), geotech, options)?
+        .into_iter()
+        .flat_map(|(_, files, _)| files)
+        .collect())
+}
+
+/// The geotech plots of a run (empty without geotech products), written and as SVG text.
+fn geotech_svgs(
+    dir: &Path,
+    run: &FloodRun,
+    files: &mut Vec<PathBuf>,
+) -> Result<Vec<(GeotechPlot, String)>, VizError> {
+    let Some(g) = &run.geotech else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (plot, paths, svg) in
+        plots::write_geotech_plots_with_svg(dir, g, &GeotechPlotOptions::default())?
+    {
+        files.extend(paths);
+        out.push((plot, svg));
+    }
+    Ok(out)
 }
 
 /// Writes everything a flood run produces into `out_dir` (created if missing):
@@ -104,8 +152,9 @@ pub fn write_all(out_dir: &Path, run: &FloodRun) -> Result<Vec<PathBuf>, VizErro
         files.extend(paths);
         svgs.push((*kind, svg));
     }
+    let geo = geotech_svgs(&out_dir.join("plots"), run, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html(run, &svgs).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_with_geotech(run, &svgs, &geo).as_bytes())?;
     files.push(html);
     Ok(files)
 }
@@ -122,8 +171,9 @@ pub fn redraw_from_results(results_h5: &Path, out_dir: &Path) -> Result<Vec<Path
         files.extend(paths);
         svgs.push((*kind, svg));
     }
+    let geo = geotech_svgs(&out_dir.join("plots"), &run, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html(&run, &svgs).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_with_geotech(&run, &svgs, &geo).as_bytes())?;
     files.push(html);
     Ok(files)
 }

@@ -97,6 +97,8 @@
 mod atomic;
 mod codes;
 mod error;
+mod geotech;
+mod geotech_read;
 mod h5io;
 mod json;
 mod read;
@@ -108,8 +110,8 @@ pub use codes::{
 };
 pub use error::ResultsError;
 pub use json::{SummaryError, read_summary_json, summary_json_string, write_summary_json};
-pub use read::{DatasetInfo, list_datasets, read_results_h5};
-pub use write::write_results_h5;
+pub use read::{DatasetInfo, list_datasets, read_geotech, read_results_h5};
+pub use write::{write_geotech, write_results_h5};
 
 /// Value of the root `format` attribute of a results file.
 pub const FORMAT_NAME: &str = "tailtwin-results";

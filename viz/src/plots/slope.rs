@@ -1,0 +1,238 @@
+//! The stability plot of one (section, load case): zones, the pond and the phreatic line of the
+//! load case, up to [`MAX_NEAR`] near-critical surfaces shaded by factor of safety (colour bar),
+//! the critical surface of each method in bold with "Bishop 1.342" labels, and the FoS grid
+//! centres coloured by their least FoS.
+
+use super::geotech::*;
+use super::*;
+use tailtwin_core::{DamSection, GeotechRun, LoadCaseKind, SlipSurface, StabilityResultRow};
+
+/// Near-critical surfaces drawn at most.
+pub(super) const MAX_NEAR: usize = 20;
+const PHREATIC: RGBColor = RGBColor(31, 90, 200);
+const METHOD_COLORS: [RGBColor; 6] = [
+    RGBColor(0, 0, 0),
+    RGBColor(150, 0, 150),
+    RGBColor(139, 69, 19),
+    RGBColor(0, 100, 100),
+    RGBColor(90, 90, 90),
+    RGBColor(180, 0, 60),
+];
+const COLORBAR_W: u32 = 150;
+
+/// The part of a slip surface inside the section: for a circle, the longest run of its lower
+/// arc below the ground; for a polyline, its points.
+pub(super) fn surface_points(s: &DamSection, surface: &SlipSurface) -> Vec<(f64, f64)> {
+    match surface {
+        SlipSurface::Polyline { points } => points.iter().map(|p| (p.x, p.z)).collect(),
+        SlipSurface::Circle { xc_m, yc_m, radius_m } => {
+            const N: usize = 240;
+            let mut best: Vec<(f64, f64)> = Vec::new();
+            let mut cur: Vec<(f64, f64)> = Vec::new();
+            for k in 0..=N {
+                let x = xc_m - radius_m + 2.0 * radius_m * k as f64 / N as f64;
+                let dy = (radius_m * radius_m - (x - xc_m).powi(2)).max(0.0).sqrt();
+                let y = yc_m - dy;
+                match s.surface.z_at(x) {
+                    Some(ground) if y <= ground + 1e-9 => cur.push((x, y)),
+                    _ => {
+                        if cur.len() > best.len() {
+                            best = std::mem::take(&mut cur);
+                        }
+                        cur.clear();
+                    }
+                }
+            }
+            if cur.len() > best.len() {
+                best = cur;
+            }
+            best
+        }
+    }
+}
+
+pub(super) fn draw<DB: DrawingBackend>(
+    g: &GeotechRun,
+    index: usize,
+    case: LoadCaseKind,
+    root: &DrawingArea<DB, Shift>,
+) -> DrawResult {
+    let s =
+        g.sections.get(index).ok_or_else(|| DrawError::NoData(format!("no section #{index}")))?;
+    let runs: Vec<_> = g.stability.iter().filter(|r| r.section == s.name).collect();
+    let rows: Vec<&StabilityResultRow> =
+        runs.iter().flat_map(|r| &r.rows).filter(|r| r.load_case == case).collect();
+    if rows.is_empty() {
+        return Err(DrawError::NoData(format!("no {} rows for '{}'", case.label_en(), s.name)));
+    }
+    let near: Vec<_> = runs
+        .iter()
+        .flat_map(|r| &r.near_critical)
+        .filter(|n| n.load_case == case)
+        .take(MAX_NEAR)
+        .collect();
+    let grid = runs.iter().flat_map(|r| &r.fos_grids).find(|f| f.load_case == case);
+    let phreatic =
+        runs.iter().flat_map(|r| &r.phreatic_lines).find(|(c, _)| *c == case).map(|(_, l)| l);
+
+    // FoS colour range: the lowest FoS shown to at most 1.6 × that (higher values saturate).
+    let mut all: Vec<f64> = rows.iter().filter_map(|r| r.fos).collect();
+    all.extend(near.iter().map(|n| n.fos));
+    if let Some(gr) = grid {
+        all.extend(gr.fos.iter().flatten());
+    }
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi_all = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let range = if lo.is_finite() { (lo, hi_all.min(1.6 * lo).max(lo + 0.05)) } else { (1.0, 2.0) };
+
+    // Extent: section, circle centres of the grid and critical surfaces.
+    let mut xs: Vec<f64> = s.surface.points().iter().map(|p| p.x).collect();
+    let mut zs: Vec<f64> = s.surface.points().iter().chain(s.base.points()).map(|p| p.z).collect();
+    if let Some(gr) = grid {
+        xs.extend(&gr.xs_m);
+        zs.extend(&gr.ys_m);
+    }
+    for r in &rows {
+        if let Some(SlipSurface::Circle { xc_m, yc_m, .. }) = &r.surface {
+            xs.push(*xc_m);
+            zs.push(*yc_m);
+        }
+    }
+    let (x0, x1) = extent([xs.as_slice()]).ok_or_else(|| DrawError::NoData("no x".into()))?;
+    let (z0, z1) = extent([zs.as_slice()]).ok_or_else(|| DrawError::NoData("no z".into()))?;
+
+    let mut required: Vec<String> = Vec::new();
+    for r in &rows {
+        if let Some(f) = r.required_fos {
+            let t = format!(
+                "K ≥ {}{}",
+                crate::format::num(f),
+                r.required_source.as_deref().map_or(String::new(), |s| format!(" ({s})"))
+            );
+            if !required.contains(&t) {
+                required.push(t);
+            }
+        }
+    }
+    let mut title = GeotechPlot::Stability { section: index, load_case: case }.title(g);
+    if !required.is_empty() {
+        title.push_str(&format!("; 要求 / required {}", required.join(", ")));
+    }
+    let n_entries =
+        2 + rows.len() + usize::from(phreatic.is_some()) + usize::from(grid.is_some()) + 1;
+    let (area, legend_area) = layout(root, &title, n_entries)?;
+    let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
+    let mut chart = section_chart(&chart_area, (x0, x1), (z0, z1))?;
+    let mut legend = draw_zones(&mut chart, s, 0.45)?;
+    if let Some(level) = rows.iter().find_map(|r| r.pond_level_m)
+        && draw_pond(&mut chart, s, level, WATER)?
+    {
+        legend.push((Swatch::Fill(WATER, 0.35), format!("库水位 / Pond level {level:.2} m")));
+    }
+    if let Some(l) = phreatic {
+        chart.draw_series(LineSeries::new(points_of(l), PHREATIC.stroke_width(3))).or_draw()?;
+        legend.push((Swatch::Line(PHREATIC, 3), "浸润线 / Phreatic line".into()));
+    }
+    if let Some(gr) = grid {
+        let nx = gr.xs_m.len();
+        chart
+            .draw_series(gr.fos.iter().enumerate().filter_map(|(k, f)| {
+                f.map(|f| {
+                    Circle::new((gr.xs_m[k % nx], gr.ys_m[k / nx]), 3, fos_color(f, range).filled())
+                })
+            }))
+            .or_draw()?;
+        legend.push((
+            Swatch::Dot(fos_color(range.0, range)),
+            format!("滑弧圆心网格最小安全系数 / Centre grid, least FoS ({})", gr.method),
+        ));
+    }
+    // Near-critical surfaces, highest FoS first so the lowest lie on top.
+    let mut near_sorted = near.clone();
+    near_sorted.sort_by(|a, b| b.fos.total_cmp(&a.fos));
+    for n in &near_sorted {
+        let pts = surface_points(s, &n.surface);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                pts,
+                fos_color(n.fos, range).stroke_width(1),
+            )))
+            .or_draw()?;
+    }
+    if !near.is_empty() {
+        legend.push((
+            Swatch::Line(fos_color(range.0, range), 1),
+            format!(
+                "近临界滑弧 (按安全系数着色) / {} near-critical surfaces, coloured by FoS",
+                near.len()
+            ),
+        ));
+    }
+    // Critical surfaces, bold, each labelled at its lowest point (labels stacked).
+    for (k, r) in rows.iter().enumerate() {
+        let c = METHOD_COLORS[k % METHOD_COLORS.len()];
+        let label = match r.fos {
+            Some(f) => format!("{} {f:.3}", method_label(&r.method)),
+            None => format!("{}: 无解 / no FoS", method_label(&r.method)),
+        };
+        let status = match r.meets_minimum {
+            Some(true) => " ✓",
+            Some(false) => " ✗ < 要求 / below required",
+            None => "",
+        };
+        legend.push((Swatch::Line(c, 4), format!("临界滑弧 / Critical surface: {label}{status}")));
+        let Some(surface) = &r.surface else { continue };
+        let pts = surface_points(s, surface);
+        let Some(&low) = pts.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else { continue };
+        chart.draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(4)))).or_draw()?;
+        let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(HPos::Left, VPos::Top));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(low) + Text::new(label, (6, 6 + 20 * k as i32), style),
+            ))
+            .or_draw()?;
+    }
+    draw_colorbar(&bar_area, range)?;
+    draw_legend(&legend_area, &legend)
+}
+
+/// A method name for labels: `bishop` → `Bishop`, `morgenstern_price_half_sine` → `Morgenstern
+/// price half sine`.
+fn method_label(m: &str) -> String {
+    let t = m.replace('_', " ");
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => t,
+    }
+}
+
+fn draw_colorbar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    range: (f64, f64),
+) -> DrawResult {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (40i32, h as i32 - 90);
+    let (x0, x1) = (20i32, 48i32);
+    let steps = 60;
+    for k in 0..steps {
+        let y_a = bottom - (bottom - top) * k / steps;
+        let y_b = bottom - (bottom - top) * (k + 1) / steps;
+        let f = range.0 + (range.1 - range.0) * (f64::from(k) + 0.5) / f64::from(steps);
+        area.draw(&Rectangle::new([(x0, y_b), (x1, y_a)], fos_color(f, range).filled()))
+            .or_draw()?;
+    }
+    area.draw(&Rectangle::new([(x0, top), (x1, bottom)], BLACK.stroke_width(1))).or_draw()?;
+    let style = font(TICK_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+    for k in 0..=4 {
+        let y = bottom - (bottom - top) * k / 4;
+        let f = range.0 + (range.1 - range.0) * f64::from(k) / 4.0;
+        let text = if k == 4 { format!("≥{f:.2}") } else { format!("{f:.2}") };
+        area.draw(&PathElement::new(vec![(x1, y), (x1 + 5, y)], BLACK.stroke_width(1)))
+            .or_draw()?;
+        area.draw_text(&text, &style, (x1 + 8, y)).or_draw()?;
+    }
+    let title = font(TICK_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
+    area.draw_text("安全系数 / FoS", &title, (8, top - 10)).or_draw()?;
+    Ok(())
+}
