@@ -6,7 +6,7 @@
 //! the flood is run first (quietly) for the design-flood peak stage. JSON: `{ "scenario",
 //! "engine_version", "results": [SeepageProfile…], "checks": [Check…], "warnings": [...] }`.
 //! `--out DIR`: results.h5 (`/sections`, `/seepage`), summary.json (the JSON above) and the
-//! section plots. Exit 0; 1 when a check failed; 2 bad input; 3 other failures.
+//! section plots (mesh drawn when `[seepage] draw_mesh`). Exit 0; 1 when a check failed; 2 bad input; 3 other failures.
 
 use crate::common::{Args, BadInput, Status, load, print_json};
 use anyhow::Context;
@@ -98,6 +98,18 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             sections: o.scenario.sections.iter().map(|s| s.section.clone()).collect(),
             seepage: o.stage.runs.clone(),
             checks: o.stage.checks.clone(),
+            control_lines: o
+                .scenario
+                .sections
+                .iter()
+                .filter_map(|s| {
+                    let line = s.control_line.as_ref()?;
+                    Some((
+                        s.section.name.clone(),
+                        line.points().iter().map(|p| [p.x, p.z]).collect(),
+                    ))
+                })
+                .collect(),
             ..GeotechRun::default()
         };
         files = write_out(dir, args, &o, &geotech, &summary)?;
@@ -113,19 +125,24 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     Ok(status(&o.stage.checks))
 }
 
+/// results.h5 + summary.json (tailtwin-results) and the section plots (tailtwin-viz).
 fn write_out(
     dir: &std::path::Path,
     args: &Args,
     o: &Outcome,
-    _geotech: &GeotechRun,
+    geotech: &GeotechRun,
     summary: &serde_json::Value,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let _ = (args, o);
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join("summary.json");
-    let text = serde_json::to_string_pretty(summary).context("serialising summary.json")?;
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    Ok(vec![path])
+    let toml = &o.scenario.source_toml;
+    let mut files = tailtwin::results::write_geotech(dir, toml, args.threads(), geotech, summary)
+        .with_context(|| format!("writing the results into {}", dir.display()))?;
+    let draw_mesh = o.scenario.seepage.as_ref().is_some_and(|p| p.draw_mesh);
+    let options = tailtwin::viz::GeotechPlotOptions { draw_mesh };
+    files.extend(
+        tailtwin::viz::render_geotech_with(dir, geotech, &options)
+            .with_context(|| format!("drawing the plots into {}", dir.display()))?,
+    );
+    Ok(files)
 }
 
 /// Exit status: 1 when any check failed.
