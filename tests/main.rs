@@ -10,6 +10,7 @@ mod risk_checks;
 mod routing;
 mod scenario;
 mod seepage;
+mod seepage_cli;
 mod stability;
 mod structures;
 mod twin;
