@@ -9,6 +9,7 @@ mod results_viz;
 mod risk_checks;
 mod routing;
 mod scenario;
+mod scenario_sections;
 mod seepage;
 mod seepage_cli;
 mod stability;

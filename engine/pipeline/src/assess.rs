@@ -21,8 +21,8 @@ pub fn edition(s: &Scenario) -> Result<Edition, PipelineError> {
 }
 
 /// What the checks need to know about the pond.
-pub fn pond_facts(s: &Scenario, storm_end_s: Option<f64>) -> PondFacts {
-    let p = &s.pond;
+pub fn pond_facts(s: &Scenario, storm_end_s: Option<f64>) -> Result<PondFacts, PipelineError> {
+    let p = tailtwin_scenario::build::pond_spec(s)?;
     // The codes tabulate upstream dams and downstream/centerline dams; a water-retaining dam is
     // measured from its crest like the latter and adds the §4.2.3 wave allowances.
     let dam_type = match p.dam_type {
@@ -35,7 +35,7 @@ pub fn pond_facts(s: &Scenario, storm_end_s: Option<f64>) -> PondFacts {
         wind_setup_m: p.wind_setup_m,
         wave_runup_m: p.wave_runup_m,
     });
-    PondFacts {
+    Ok(PondFacts {
         total_storage_m3: p.total_storage_m3,
         dam_height_m: p.dam_height_m,
         dam_type,
@@ -50,7 +50,7 @@ pub fn pond_facts(s: &Scenario, storm_end_s: Option<f64>) -> PondFacts {
         use_upper_end_of_flood_range: s.meta.upper_end_of_range,
         storm_end_s,
         beach_reduction_fraction: 0.0,
-    }
+    })
 }
 
 /// The scenario's `[limits]` as risk overrides.
@@ -73,6 +73,6 @@ pub fn assess(
     storm_end_s: Option<f64>,
 ) -> Result<Assessment, PipelineError> {
     let limits = LimitSet::new(edition(s)?, overrides(s))?;
-    let facts = pond_facts(s, storm_end_s);
+    let facts = pond_facts(s, storm_end_s)?;
     Ok(flood_season_checks(&facts, routed, &limits, &CheckSettings::default())?)
 }

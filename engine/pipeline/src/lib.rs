@@ -123,7 +123,7 @@ pub fn routing_settings(
         .max(*forcing.inflow.time_s().last().expect("a hydrograph has points"));
     let mut end = r_spec.duration_s.unwrap_or(forcing_end + DEFAULT_RECESSION_H * 3600.0);
     let mut note = None;
-    if s.pond.dry_stack {
+    if build::pond_spec(s)?.dry_stack {
         let limits = tailtwin_risk::LimitSet::new(assess::edition(s)?, assess::overrides(s))?;
         let needed =
             forcing_end + limits.dry_stack_max_drain_time()?.value + DRAIN_MARGIN_H * 3600.0;
@@ -175,7 +175,7 @@ pub fn run_model(
     forcing: &forcing::Forcing,
     settings: &RunSettings,
 ) -> Result<FloodRun, PipelineError> {
-    let rain_on_pond = match (&forcing.hyetograph, s.pond.rain_on_pond) {
+    let rain_on_pond = match (&forcing.hyetograph, build::pond_spec(s)?.rain_on_pond) {
         (Some(h), true) => h.clone(),
         _ => tailtwin_core::Hyetograph::dry(),
     };
@@ -198,7 +198,7 @@ pub fn run_model(
         ));
     }
     let report = report::report(s, forcing, &routed, &model.structures, &assessment, warnings);
-    let stages = report::flood_rating_stages(s, &model.structures, &routed);
+    let stages = report::flood_rating_stages(s, &model.structures, &routed)?;
     let ratings = report::ratings(&model.structures, &stages);
     let levels = report::levels(s, &report.checks);
     Ok(FloodRun {
@@ -227,7 +227,8 @@ pub fn rating(s: &Scenario, stages: &[Elevation]) -> Result<Vec<RatingCurve>, Pi
 /// `n` stages from the lowest inlet (or the pond bottom) to 1 m above the dam crest.
 pub fn rating_stages(s: &Scenario, n: usize) -> Result<Vec<Elevation>, PipelineError> {
     let model = Model::new(s)?;
+    let pond = build::pond_spec(s)?;
     let low =
-        build::lowest_inlet(&model.structures).unwrap_or(s.pond.bottom).m().max(s.pond.bottom.m());
-    Ok(stage_grid(Elevation(low), Elevation(s.pond.crest.m() + 1.0), n))
+        build::lowest_inlet(&model.structures).unwrap_or(pond.bottom).m().max(pond.bottom.m());
+    Ok(stage_grid(Elevation(low), Elevation(pond.crest.m() + 1.0), n))
 }

@@ -1,5 +1,6 @@
 //! The Report, the reference levels and the rating tables of a flood run.
 
+use crate::PipelineError;
 use crate::forcing::Forcing;
 use tailtwin_core::report::StructureSummary;
 use tailtwin_core::{Check, Elevation, RatingCurve, ReferenceLevel, Report, RoutedPond};
@@ -45,7 +46,7 @@ pub fn report(
     warnings.extend(assessment.warnings.iter().cloned());
     warnings.extend(forcing.warnings.iter().cloned());
     warnings.extend(routed.diagnostics.warnings.iter().cloned());
-    let no_beach = s.pond.beach.is_none();
+    let no_beach = s.pond.as_ref().is_some_and(|p| p.beach.is_none());
     if no_beach {
         warnings.push(
             "未给出干滩（挡水坝）：干滩长度不评价 / no beach given (water-retaining dam): the \
@@ -91,8 +92,9 @@ fn dedup(v: &mut Vec<String>) {
 }
 
 /// Reference levels drawn on stage plots.
+/// None without a `[pond]`.
 pub fn levels(s: &Scenario, checks: &[Check]) -> Vec<ReferenceLevel> {
-    let p = &s.pond;
+    let Some(p) = &s.pond else { return Vec::new() };
     let mut v = vec![
         level("crest", "坝顶", "dam crest", p.crest.m()),
         level("normal_level", "正常水位", "normal level", p.normal_level.m()),
@@ -138,11 +140,12 @@ pub fn flood_rating_stages(
     s: &Scenario,
     structures: &[Structure],
     routed: &RoutedPond,
-) -> Vec<Elevation> {
+) -> Result<Vec<Elevation>, PipelineError> {
+    let pond = tailtwin_scenario::build::pond_spec(s)?;
     let lowest_stage = routed.stage_m.iter().copied().fold(routed.peak_stage_m, f64::min);
     let inlet =
-        tailtwin_scenario::build::lowest_inlet(structures).map_or(s.pond.bottom.m(), |z| z.m());
-    let low = (lowest_stage - 1.0).max(inlet).max(s.pond.bottom.m()).min(lowest_stage);
-    let high = s.pond.crest.m().max(routed.peak_stage_m) + 0.5;
-    stage_grid(Elevation(low), Elevation(high), RATING_ROWS)
+        tailtwin_scenario::build::lowest_inlet(structures).map_or(pond.bottom.m(), |z| z.m());
+    let low = (lowest_stage - 1.0).max(inlet).max(pond.bottom.m()).min(lowest_stage);
+    let high = pond.crest.m().max(routed.peak_stage_m) + 0.5;
+    Ok(stage_grid(Elevation(low), Elevation(high), RATING_ROWS))
 }

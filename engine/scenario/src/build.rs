@@ -77,12 +77,23 @@ pub const PRACTICAL_CONTRACTION: f64 = 0.92;
 /// Default V-notch effective coefficient C_e for θ ≈ 90° (Kindsvater–Shen).
 pub const V_NOTCH_CE: f64 = 0.58;
 
+/// The scenario's `[pond]`, or the bad-input error of the commands that need one (flood
+/// routing, rating tables): "pond: this command needs a [pond] …".
+pub fn pond_spec(s: &Scenario) -> Result<&sc::PondSpec, BuildError> {
+    s.pond.as_ref().ok_or_else(|| BuildError::Pond {
+        path: "pond",
+        message: "this command needs a [pond] (stage–storage, dam crest, levels); this scenario \
+                  describes dam sections only (use `tailtwin seepage` / `tailtwin stability`)"
+            .into(),
+    })
+}
+
 /// The pond: stage–storage, dam, beach, start level, rain area.
 pub fn pond(s: &Scenario) -> Result<Pond, BuildError> {
     let err = |path: &'static str| {
         move |e: &dyn std::fmt::Display| BuildError::Pond { path, message: e.to_string() }
     };
-    let p = &s.pond;
+    let p = pond_spec(s)?;
     let t = &p.stage_storage;
     let storage = match (&t.volume_m3, &t.area_m2) {
         (Some(v), Some(a)) => StageStorage::from_areas_and_volumes(&t.elevation_m, a, v),
@@ -231,7 +242,8 @@ fn structure(
                 },
                 (None, sc::WeirForm::SharpCrested) => WeirForm::SharpCrested {
                     length_m: *width_m,
-                    weir_height_m: crest.m() - s.pond.bottom.m(),
+                    // Validation refuses structures without a pond; a zero height is refused too.
+                    weir_height_m: crest.m() - s.pond.as_ref().map_or(crest.m(), |p| p.bottom.m()),
                 },
                 (None, sc::WeirForm::Practical) => WeirForm::Practical {
                     bays: 1,

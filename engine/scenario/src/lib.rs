@@ -33,8 +33,11 @@
 pub mod build;
 mod curves;
 mod error;
+pub mod material;
 pub mod model;
 pub mod raw;
+pub mod section;
+pub mod seepage;
 pub mod stability;
 mod storm;
 mod structures;
@@ -121,6 +124,9 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
         routing: doc.routing,
         limits: doc.limits,
         stability: doc.stability,
+        material: doc.material,
+        section: doc.section,
+        seepage: doc.seepage,
     })
 }
 
@@ -159,6 +165,9 @@ fn from_tables(
         routing: doc.routing,
         limits: doc.limits,
         stability: doc.stability,
+        material: doc.material,
+        section: doc.section,
+        seepage: doc.seepage,
     })
 }
 
@@ -240,11 +249,14 @@ fn syntax_error(e: toml::de::Error, text: &str, file: &str) -> ScenarioError {
         .map(str::to_owned)
         .unwrap_or_else(|| enclosing_table(before));
     // toml reports array-of-table elements without their index; count them from the text.
-    if let Some(rest) = path.strip_prefix("structure")
-        && !rest.starts_with('[')
-    {
-        let index = before.matches("[[structure]]").count().saturating_sub(1);
-        path = format!("structure[{index}]{rest}");
+    for table in ["structure", "material", "section"] {
+        if let Some(rest) = path.strip_prefix(table)
+            && (rest.is_empty() || rest.starts_with('.'))
+        {
+            let index = before.matches(&format!("[[{table}]]")).count().saturating_sub(1);
+            path = format!("{table}[{index}]{rest}");
+            break;
+        }
     }
     // For unknown and missing keys the offending key itself belongs to the path.
     let message = e.message().trim().to_owned();

@@ -11,7 +11,9 @@ use tailtwin_core::{Elevation, Hydrograph, Standard};
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub meta: Meta,
-    pub pond: PondSpec,
+    /// `[pond]`; None for a scenario of dam sections alone (seepage and stability only: the
+    /// flood commands refuse it, see `build::pond_spec`).
+    pub pond: Option<PondSpec>,
     pub catchment: Option<CatchmentSpec>,
     pub storm: Option<StormSpec>,
     /// Given inflow hydrograph (added to the catchment inflow when both exist).

@@ -13,7 +13,8 @@ use std::marker::PhantomData;
 #[serde(deny_unknown_fields)]
 pub struct RawScenario<S = RawStructure> {
     pub scenario: RawMeta,
-    pub pond: RawPond,
+    /// Optional: a scenario of dam sections alone (seepage, stability) has no pond.
+    pub pond: Option<RawPond>,
     pub catchment: Option<RawCatchment>,
     pub storm: Option<RawStorm>,
     pub inflow: Option<RawInflow>,
@@ -22,6 +23,11 @@ pub struct RawScenario<S = RawStructure> {
     pub routing: Option<RawRouting>,
     pub limits: Option<RawLimits>,
     pub stability: Option<crate::stability::RawStability>,
+    #[serde(default = "Vec::new")]
+    pub material: Vec<crate::material::RawMaterial>,
+    #[serde(default = "Vec::new")]
+    pub section: Vec<crate::section::RawDamSection>,
+    pub seepage: Option<crate::seepage::RawSeepage>,
 }
 
 /// `[scenario]`.

@@ -16,7 +16,9 @@
 //! ```
 
 use crate::error::Problems;
+use crate::section::{PointsSource, points};
 use serde::Deserialize;
+use std::path::Path;
 use tailtwin_core::{HydrostaticCorrection, LoadCaseKind, Polyline};
 use tailtwin_stability::{
     AnalysisSettings, CentreGrid, CircleTrials, Method, NonCircular, Radii, SearchSettings,
@@ -35,6 +37,63 @@ pub struct RawStability {
     pub noncircular: bool,
     pub search: RawSearch,
     pub seismic: Option<RawSeismic>,
+    /// "seepage" | "dry" | { ru } | { phreatic_line, correction }.
+    pub pore_water: Option<RawPoreWater>,
+    /// "normal" | "flood" | "special" (default: see [`StabilitySpec::load_cases`]).
+    pub load_cases: Option<Vec<String>>,
+    #[serde(default)]
+    pub surcharges: Vec<RawSurcharge>,
+    pub tension_crack: Option<RawTensionCrack>,
+    #[serde(default)]
+    pub slice_table: bool,
+}
+
+impl RawStability {
+    /// True unless the pore water is given without seepage (dry, r_u or a phreatic line).
+    pub fn needs_seepage(&self) -> bool {
+        match &self.pore_water {
+            None => true,
+            Some(RawPoreWater::Name(n)) => n == "seepage",
+            Some(RawPoreWater::Table(_)) => false,
+        }
+    }
+}
+
+/// `stability.pore_water`: a name or a table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawPoreWater {
+    /// "seepage" | "dry".
+    Name(String),
+    /// `{ ru = 0.2 }` or `{ phreatic_line = [[x, z], …] | "file.csv", correction = "none" | "cos2" }`.
+    Table(RawPoreWaterTable),
+}
+
+/// The table forms of `stability.pore_water`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoreWaterTable {
+    pub ru: Option<f64>,
+    pub phreatic_line: Option<PointsSource>,
+    pub correction: Option<String>,
+}
+
+/// `surcharges = [{ from_x_m, to_x_m, pressure_kpa }]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSurcharge {
+    pub from_x_m: f64,
+    pub to_x_m: f64,
+    pub pressure_kpa: f64,
+}
+
+/// `tension_crack = { depth_m, water_filled }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTensionCrack {
+    pub depth_m: f64,
+    #[serde(default)]
+    pub water_filled: bool,
 }
 
 /// `stability.search`.
@@ -65,6 +124,10 @@ pub enum RawSearch {
         xc_m: f64,
         yc_m: f64,
         radius_m: f64,
+    },
+    /// One specified polyline surface (x increasing; the end segments may be vertical).
+    Polyline {
+        points: PointsSource,
     },
 }
 
@@ -125,7 +188,11 @@ pub struct StabilitySpec {
 /// Upper bound on grid trials (memory of one FoS per trial; a finer grid is better refined).
 const MAX_TRIALS: usize = 2_000_000;
 
-pub(crate) fn stability(raw: &RawStability, p: &mut Problems) -> Option<StabilitySpec> {
+pub(crate) fn stability(
+    raw: &RawStability,
+    base_dir: &Path,
+    p: &mut Problems,
+) -> Option<StabilitySpec> {
     let before = p.len();
     let methods: Vec<Method> = match &raw.methods {
         None => vec![Method::Bishop, Method::Ordinary],
@@ -221,6 +288,12 @@ pub(crate) fn stability(raw: &RawStability, p: &mut Problems) -> Option<Stabilit
             })
         }
         RawSearch::Auto => SurfacesSpec::Auto,
+        RawSearch::Polyline { points: ref src } => {
+            let key = "stability.search.points";
+            let pts = points(src, key, base_dir, p).unwrap_or_default();
+            slip_polyline(&pts, key, p);
+            SurfacesSpec::Specified(SlipSurface::Polyline { points: pts })
+        }
         RawSearch::Circle { xc_m, yc_m, radius_m } => {
             if !(xc_m.is_finite() && yc_m.is_finite() && radius_m.is_finite() && radius_m > 0.0) {
                 p.push(
@@ -251,6 +324,28 @@ pub(crate) fn stability(raw: &RawStability, p: &mut Problems) -> Option<Stabilit
             }
         }
     };
+    let pore_water = pore_water(raw.pore_water.as_ref(), base_dir, p);
+    let load_cases = load_cases(raw.load_cases.as_deref(), p);
+    let surcharges = raw
+        .surcharges
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let key = |k: &str| format!("stability.surcharges[{i}].{k}");
+            let from = p.finite(&key("from_x_m"), s.from_x_m)?;
+            let to = p.finite(&key("to_x_m"), s.to_x_m)?;
+            let q = p.non_negative(&key("pressure_kpa"), s.pressure_kpa)?;
+            if to <= from {
+                p.push(key("to_x_m"), format!("{to} is not beyond from_x_m = {from}"));
+                return None;
+            }
+            Some(Surcharge { x_from: from, x_to: to, pressure: q * 1e3 })
+        })
+        .collect();
+    let tension_crack = raw.tension_crack.as_ref().and_then(|t| {
+        p.positive("stability.tension_crack.depth_m", t.depth_m)
+            .map(|depth| TensionCrack { depth, water_filled: t.water_filled })
+    });
     (p.len() == before).then(|| StabilitySpec {
         section: raw.section.clone(),
         methods,
@@ -258,12 +353,193 @@ pub(crate) fn stability(raw: &RawStability, p: &mut Problems) -> Option<Stabilit
         noncircular: raw.noncircular,
         surfaces,
         seismic,
-        pore_water: PoreWaterSpec::Seepage,
-        load_cases: Vec::new(),
-        surcharges: Vec::new(),
-        tension_crack: None,
-        slice_table: false,
+        pore_water: pore_water.unwrap_or(PoreWaterSpec::Seepage),
+        load_cases,
+        surcharges,
+        tension_crack,
+        slice_table: raw.slice_table,
     })
+}
+
+/// What `[stability]` needs to know about the rest of the scenario.
+pub(crate) struct StabilityContext<'a> {
+    /// Names of the `[[section]]`s, in file order.
+    pub sections: Vec<&'a str>,
+    /// The scenario has a `[pond]`.
+    pub has_pond: bool,
+    /// The pond has something to route (a storm or an inflow): a design-flood peak exists.
+    pub routes_flood: bool,
+    /// Pond levels will be solved by seepage (the pond's, or `[seepage] pond_levels_m`).
+    pub solves_levels: bool,
+}
+
+/// Cross-checks `[stability]` with the scenario and fills its defaults: the section (the first),
+/// the pore water ("seepage" when levels are solved) and the load cases (normal; flood when the
+/// pond routes a flood; special when `seismic.kh > 0`).
+pub(crate) fn resolve(
+    spec: &mut StabilitySpec,
+    raw: &RawStability,
+    cx: &StabilityContext<'_>,
+    p: &mut Problems,
+) {
+    match (&raw.section, cx.sections.first()) {
+        (_, None) => p.push(
+            "stability",
+            "there is no [[section]] to analyse: add the dam section and its [[material]]s",
+        ),
+        (Some(name), Some(_)) if !cx.sections.contains(&name.as_str()) => p.push(
+            "stability.section",
+            format!(
+                "unknown section {name:?} (sections: {})",
+                cx.sections.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+            ),
+        ),
+        (Some(_), Some(_)) => {}
+        (None, Some(first)) => spec.section = Some((*first).to_owned()),
+    }
+    if spec.pore_water == PoreWaterSpec::Seepage && !cx.solves_levels && !cx.sections.is_empty() {
+        let message = if raw.pore_water.is_some() {
+            "\"seepage\" needs pond levels to solve: give a [pond] or [seepage] pond_levels_m"
+        } else {
+            "missing: no pond levels are solved for seepage (no [pond], no [seepage] \
+             pond_levels_m): give pore_water = \"dry\", { ru = … } or { phreatic_line = … }"
+        };
+        p.push("stability.pore_water", message);
+    }
+    if raw.load_cases.is_none() {
+        spec.load_cases = vec![LoadCaseKind::Normal];
+        if cx.routes_flood {
+            spec.load_cases.push(LoadCaseKind::Flood);
+        }
+        if spec.seismic.kh > 0.0 {
+            spec.load_cases.push(LoadCaseKind::Special);
+        }
+        return;
+    }
+    for (i, kind) in spec.load_cases.iter().enumerate() {
+        let key = format!("stability.load_cases[{i}]");
+        match kind {
+            LoadCaseKind::Flood if !cx.has_pond => {
+                p.push(key, "\"flood\" needs a [pond] whose design flood is routed")
+            }
+            LoadCaseKind::Flood if !cx.routes_flood => {
+                p.push(key, "\"flood\" needs a flood to route ([storm] or [inflow])")
+            }
+            LoadCaseKind::Special if spec.seismic.kh <= 0.0 => {
+                p.push(key, "\"special\" is the earthquake case: give seismic.kh > 0")
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A specified polyline slip surface: at least two points, x increasing (the first and the last
+/// segment may be vertical: tension cracks).
+fn slip_polyline(pts: &[tailtwin_core::Point2], key: &str, p: &mut Problems) {
+    if pts.len() < 2 {
+        p.push(key, format!("needs at least 2 points, has {}", pts.len()));
+        return;
+    }
+    let last = pts.len() - 2;
+    for (i, w) in pts.windows(2).enumerate() {
+        let end = i == 0 || i == last;
+        let ok = w[1].x > w[0].x || (end && w[1].x == w[0].x && w[1].z != w[0].z);
+        if !ok {
+            p.push(
+                format!("{key}[{}]", i + 1),
+                format!(
+                    "x = {} after {}: x must increase (only the end segments may be vertical)",
+                    w[1].x, w[0].x
+                ),
+            );
+            return;
+        }
+    }
+}
+
+/// `stability.pore_water`; None when not given (the default is decided with the scenario).
+fn pore_water(
+    raw: Option<&RawPoreWater>,
+    base_dir: &Path,
+    p: &mut Problems,
+) -> Option<PoreWaterSpec> {
+    let key = "stability.pore_water";
+    match raw? {
+        RawPoreWater::Name(n) => match n.as_str() {
+            "seepage" => Some(PoreWaterSpec::Seepage),
+            "dry" => Some(PoreWaterSpec::Dry),
+            other => {
+                p.push(
+                    key,
+                    format!(
+                        "unknown pore water {other:?} (allowed: \"seepage\", \"dry\", {{ ru = … }}, \
+                         {{ phreatic_line = … }})"
+                    ),
+                );
+                None
+            }
+        },
+        RawPoreWater::Table(t) => match (t.ru, &t.phreatic_line) {
+            (Some(ru), None) => {
+                if t.correction.is_some() {
+                    p.push(format!("{key}.correction"), "only applies to a phreatic_line");
+                }
+                p.in_range(&format!("{key}.ru"), ru, 0.0, 1.0).map(PoreWaterSpec::Ru)
+            }
+            (None, Some(src)) => {
+                let lk = format!("{key}.phreatic_line");
+                let correction = match t.correction.as_deref().unwrap_or("none") {
+                    "none" => Some(HydrostaticCorrection::None),
+                    "cos2" => Some(HydrostaticCorrection::CosSquared),
+                    other => {
+                        p.push(
+                            format!("{key}.correction"),
+                            format!("unknown correction {other:?} (allowed: none, cos2)"),
+                        );
+                        None
+                    }
+                };
+                let pts = points(src, &lk, base_dir, p)?;
+                let line = Polyline::x_monotone(&lk, pts)
+                    .map_err(|e| p.push(lk.clone(), e.to_string()))
+                    .ok()?;
+                Some(PoreWaterSpec::PhreaticLine { line, correction: correction? })
+            }
+            _ => {
+                p.push(key, "give exactly one of ru or phreatic_line");
+                None
+            }
+        },
+    }
+}
+
+/// `stability.load_cases` as written (empty when not given; the defaults need the scenario).
+fn load_cases(raw: Option<&[String]>, p: &mut Problems) -> Vec<LoadCaseKind> {
+    let Some(names) = raw else { return Vec::new() };
+    if names.is_empty() {
+        p.push("stability.load_cases", "give at least one load case (or leave the key out)");
+    }
+    let mut out = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let kind = match n.as_str() {
+            "normal" => LoadCaseKind::Normal,
+            "flood" => LoadCaseKind::Flood,
+            "special" => LoadCaseKind::Special,
+            other => {
+                p.push(
+                    format!("stability.load_cases[{i}]"),
+                    format!("unknown load case {other:?} (allowed: normal, flood, special)"),
+                );
+                continue;
+            }
+        };
+        if out.contains(&kind) {
+            p.push(format!("stability.load_cases[{i}]"), format!("{n:?} is listed twice"));
+        } else {
+            out.push(kind);
+        }
+    }
+    out
 }
 
 impl StabilitySpec {
@@ -305,7 +581,7 @@ mod tests {
     fn parse(text: &str) -> (Option<StabilitySpec>, Vec<String>) {
         let raw: RawStability = toml::from_str(text).unwrap();
         let mut p = Problems::default();
-        let s = stability(&raw, &mut p);
+        let s = stability(&raw, Path::new("."), &mut p);
         (s, p.into_vec().into_iter().map(|x| x.path).collect())
     }
 

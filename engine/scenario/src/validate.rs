@@ -27,24 +27,49 @@ pub(crate) fn validate(
 ) -> Result<Scenario, Vec<crate::Problem>> {
     let mut cx = Ctx { base_dir, problems: Problems::default() };
     let meta = meta(&raw.scenario, &mut cx);
-    let pond = pond(&raw.pond, &mut cx);
+    let pond = raw.pond.as_ref().and_then(|p| pond(p, &mut cx));
     let catchment = raw.catchment.as_ref().and_then(|c| catchment(c, &mut cx));
     let storm = raw.storm.as_ref().and_then(|s| crate::storm::storm(s, &mut cx));
     let inflow = raw.inflow.as_ref().and_then(|i| inflow(i, &mut cx));
     let structures = crate::structures::structures(&raw.structure, pond.as_ref(), &mut cx);
     let routing = routing(raw.routing.as_ref(), &mut cx);
     let limits = limits(raw.limits.as_ref(), &mut cx);
-    let stability =
-        raw.stability.as_ref().and_then(|s| crate::stability::stability(s, &mut cx.problems));
-
-    if catchment.is_some() && raw.storm.is_none() {
-        cx.problems.push("catchment", "a catchment needs a [storm] to produce inflow");
+    let mut stability = raw
+        .stability
+        .as_ref()
+        .and_then(|s| crate::stability::stability(s, cx.base_dir, &mut cx.problems));
+    let (sections, seepage) = geotech(raw, pond.as_ref(), &mut cx);
+    if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
+        let context = crate::stability::StabilityContext {
+            sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
+            has_pond: raw.pond.is_some(),
+            routes_flood: raw.pond.is_some() && (raw.storm.is_some() || raw.inflow.is_some()),
+            solves_levels: solves_levels(raw),
+        };
+        crate::stability::resolve(spec, r, &context, &mut cx.problems);
     }
-    if raw.catchment.is_none() && raw.inflow.is_none() && raw.storm.is_none() {
-        cx.problems.push(
-            "storm",
-            "nothing drives the pond: give [storm] with [catchment], [inflow], or both",
-        );
+
+    if raw.pond.is_some() {
+        if catchment.is_some() && raw.storm.is_none() {
+            cx.problems.push("catchment", "a catchment needs a [storm] to produce inflow");
+        }
+        if raw.catchment.is_none() && raw.inflow.is_none() && raw.storm.is_none() {
+            cx.problems.push(
+                "storm",
+                "nothing drives the pond: give [storm] with [catchment], [inflow], or both",
+            );
+        }
+    } else {
+        if raw.section.is_empty() {
+            cx.problems.push(
+                "pond",
+                "missing: a scenario needs a [pond] (flood routing) or at least one [[section]] \
+                 (seepage, stability)",
+            );
+        }
+        if !raw.structure.is_empty() {
+            cx.problems.push("structure", "discharge structures need a [pond] to discharge from");
+        }
     }
     if let Some(p) = &pond
         && let Some(level) = p.max_allowed_level
@@ -57,8 +82,8 @@ pub(crate) fn validate(
     }
 
     let problems = cx.problems.into_vec();
-    let scenario = match (meta, pond, structures, routing, problems.is_empty()) {
-        (Some(meta), Some(pond), Some(structures), Some(routing), true) => Scenario {
+    let scenario = match (meta, structures, routing, problems.is_empty()) {
+        (Some(meta), Some(structures), Some(routing), true) => Scenario {
             meta,
             pond,
             catchment,
@@ -68,8 +93,8 @@ pub(crate) fn validate(
             routing,
             limits: limits.unwrap_or_default(),
             stability,
-            sections: Vec::new(),
-            seepage: None,
+            sections,
+            seepage,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },
@@ -86,7 +111,9 @@ fn process_objects(s: &Scenario) -> Vec<crate::Problem> {
     let mut push = |e: build::BuildError| {
         out.push(crate::Problem { path: e.path().to_owned(), message: e.detail() })
     };
-    if let Err(e) = build::pond(s) {
+    if s.pond.is_some()
+        && let Err(e) = build::pond(s)
+    {
         push(e);
     }
     for i in build::routed_indices(s) {
@@ -101,6 +128,64 @@ fn process_objects(s: &Scenario) -> Vec<crate::Problem> {
         push(e);
     }
     out
+}
+
+/// Seepage solves the pond's levels (normal, design-flood peak): `[seepage] at_pond_levels`,
+/// default true when there is a `[pond]`.
+fn at_pond_levels(raw: &RawScenario) -> bool {
+    raw.pond.is_some() && raw.seepage.as_ref().and_then(|s| s.at_pond_levels).unwrap_or(true)
+}
+
+/// Some pond level will be solved by seepage.
+fn solves_levels(raw: &RawScenario) -> bool {
+    at_pond_levels(raw) || raw.seepage.as_ref().is_some_and(|s| !s.pond_levels_m.is_empty())
+}
+
+/// `[[material]]`, `[[section]]` and `[seepage]`, with the checks between them and the pond.
+fn geotech(
+    raw: &RawScenario,
+    pond: Option<&PondSpec>,
+    cx: &mut Ctx,
+) -> (Vec<DamSectionSpec>, Option<SeepageSpec>) {
+    let p = &mut cx.problems;
+    let materials = crate::material::materials(&raw.material, p);
+    let given_levels = raw.seepage.as_ref().map_or(&[][..], |s| &s.pond_levels_m[..]);
+    let at_pond_levels = at_pond_levels(raw);
+    let solves_levels = solves_levels(raw);
+    let sections: Vec<DamSectionSpec> =
+        crate::section::sections(&raw.section, &materials, solves_levels, cx.base_dir, p)
+            .into_iter()
+            .flatten()
+            .collect();
+    let seepage = crate::seepage::seepage(raw.seepage.as_ref(), raw.pond.is_some(), p);
+    if raw.seepage.is_some() && raw.section.is_empty() {
+        p.push("seepage", "there is no [[section]] to solve: add one or remove [seepage]");
+    }
+    if raw.material.is_empty() && !raw.section.is_empty() {
+        p.push("material", "missing: the sections' zones need [[material]]s");
+    }
+    if !raw.section.is_empty() && !solves_levels {
+        let pore_water_needs_levels = raw.stability.as_ref().is_none_or(|s| s.needs_seepage());
+        if pore_water_needs_levels {
+            p.push(
+                "seepage.pond_levels_m",
+                "missing: without a [pond] the sections need the pond levels to solve \
+                 ([seepage] pond_levels_m), or a [stability] whose pore_water is \"dry\", \
+                 { ru = … } or { phreatic_line = … }",
+            );
+        }
+    }
+    let mut levels: Vec<(String, f64)> = given_levels
+        .iter()
+        .enumerate()
+        .filter(|(_, z)| z.is_finite())
+        .map(|(k, &z)| (format!("seepage.pond_levels_m[{k}]"), z))
+        .collect();
+    if at_pond_levels && let Some(pond) = pond {
+        levels.push(("pond.normal_level_m".into(), pond.normal_level.m()));
+    }
+    crate::seepage::check_levels(&levels, &sections, p);
+    (sections, seepage)
 }
 
 fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
