@@ -70,11 +70,7 @@ pub fn compute(args: &Args) -> anyhow::Result<Outcome> {
 fn needs_flood(s: &Scenario) -> bool {
     let at_levels = s.seepage.as_ref().is_none_or(|p| p.at_pond_levels);
     let forcing = s.storm.is_some() || s.catchment.is_some() || s.inflow.is_some();
-    at_levels && has_pond(s) && forcing
-}
-
-fn has_pond(_s: &Scenario) -> bool {
-    true
+    at_levels && s.pond.is_some() && forcing
 }
 
 /// The JSON object of the command (also summary.json under --out).
@@ -145,6 +141,11 @@ fn write_out(
     Ok(files)
 }
 
+/// The level as in the JSON (`normal`, `design_flood`, `given`).
+fn level_name(level: tailtwin::core::geotech::LevelKind) -> String {
+    serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 /// Exit status: 1 when any check failed.
 pub fn status(checks: &[Check]) -> Status {
     if checks.iter().any(|c| c.status == CheckStatus::Fail) {
@@ -185,7 +186,7 @@ pub fn render(o: &Outcome) -> String {
         line(format!(
             "{:<16} {:<13} {:>9.3} {:>12.4e} {:>9} {:>8.3} {:>9} {:>11.2e} {:>5} {:>7}",
             p.section,
-            format!("{:?}", p.level).to_lowercase(),
+            level_name(p.level),
             p.pond_level_m,
             p.discharge_m2s,
             num(p.exit_elevation_m, 3),
@@ -199,12 +200,12 @@ pub fn render(o: &Outcome) -> String {
     if !o.stage.checks.is_empty() {
         line(String::new());
         line(format!(
-            "{:<48} {:>9} {:>2} {:>9} {:<8} {:<11}",
+            "{:<48} {:>9} {:>2} {:>9} {:<14} {:<11}",
             "check", "value", "", "limit", "status", "standard"
         ));
         for c in &o.stage.checks {
             line(format!(
-                "{:<48} {:>9} {:>2} {:>9} {:<8} {:<11}",
+                "{:<48} {:>9} {:>2} {:>9} {:<14} {:<11}",
                 c.id,
                 num(c.value, 3),
                 c.comparison,

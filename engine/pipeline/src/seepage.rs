@@ -16,10 +16,10 @@
 //!
 //! Limits (shared/reference/standards.md §6): the GB 50863 minimum burial-depth table is not
 //! known, so the minimum is site data (`[[section]] min_burial_depth_m`); without it the row is
-//! `Info`. The seismic-zone construction rule (≥ 6 m for classes 1–3, ≥ 4 m for 4–5, [V2]) is
-//! not applied automatically: it is a construction rule of seismic zones and needs the dam class,
-//! which a section-only scenario does not have; the Info row names it so the user can set the
-//! site value. The control phreatic line (控制浸润线) is site data too.
+//! `Info`. The seismic-zone construction rule (≥ 6 m for classes 1–3, ≥ 4 m for 4–5; a
+//! secondary source, \[V2\]) is not applied automatically: it is a construction rule of seismic
+//! zones and needs the dam class, which a section-only scenario does not have; the Info row names
+//! it so the user can set the site value. The control phreatic line (控制浸润线) is site data too.
 
 use tailtwin_core::geotech::{
     LevelKind, SeepageFields, SeepageOutletFlow, SeepageProfile, SeepageRun,
@@ -123,7 +123,7 @@ fn levels(s: &Scenario, design_flood_peak_m: Option<f64>) -> Vec<Level> {
 }
 
 fn pond_normal_level_m(s: &Scenario) -> Option<f64> {
-    Some(s.pond.normal_level.m())
+    s.pond.as_ref().map(|p| p.normal_level.m())
 }
 
 /// Solves every section at every level (see the module docs) with `threads` threads in the
