@@ -13,6 +13,7 @@ mod routing;
 mod scenario;
 mod scenario_sections;
 mod seepage;
+mod seepage_cli;
 mod stability;
 mod stability_cases;
 mod structures;

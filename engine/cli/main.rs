@@ -12,6 +12,7 @@ mod common;
 mod flood;
 mod rating;
 mod run;
+mod seepage;
 mod stability;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +39,9 @@ enum Command {
     /// Stage–discharge table of every structure and of the combined system, with regime and
     /// control (--out: also a plot).
     Rating(common::Args),
+    /// Seepage through every [[section]]: phreatic line, discharge, exit point, seepage face and
+    /// burial depth at the normal, design-flood and given pond levels, with the checks.
+    Seepage(common::Args),
     /// Slope stability of the scenario's section: the load cases (normal, flood, special) by
     /// each method against the code minimum factors of safety (--json: results, checks;
     /// --slices: slice tables).
@@ -47,7 +51,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match &cli.command {
-        Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+        Command::Check(a)
+        | Command::Run(a)
+        | Command::Flood(a)
+        | Command::Rating(a)
+        | Command::Seepage(a) => a,
         Command::Stability(a) => &a.common,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
@@ -59,6 +67,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Flood(a) => flood::run(a),
         Command::Rating(a) => rating::run(a),
+        Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
     };
     match result {

@@ -16,10 +16,10 @@
 //!
 //! Limits (shared/reference/standards.md §6): the GB 50863 minimum burial-depth table is not
 //! known, so the minimum is site data (`[[section]] min_burial_depth_m`); without it the row is
-//! `Info`. The seismic-zone construction rule (≥ 6 m for classes 1–3, ≥ 4 m for 4–5, [V2]) is
-//! not applied automatically: it is a construction rule of seismic zones and needs the dam class,
-//! which a section-only scenario does not have; the Info row names it so the user can set the
-//! site value. The control phreatic line (控制浸润线) is site data too.
+//! `Info`. The seismic-zone construction rule (≥ 6 m for classes 1–3, ≥ 4 m for 4–5; a
+//! secondary source, \[V2\]) is not applied automatically: it is a construction rule of seismic
+//! zones and needs the dam class, which a section-only scenario does not have; the Info row names
+//! it so the user can set the site value. The control phreatic line (控制浸润线) is site data too.
 
 use tailtwin_core::geotech::{
     LevelKind, SeepageFields, SeepageOutletFlow, SeepageProfile, SeepageRun,
@@ -365,4 +365,99 @@ pub fn level_checks(spec: &DamSectionSpec, p: &SeepageProfile) -> Vec<Check> {
         rows.push(row);
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailtwin_core::geotech::BurialDepth;
+    use tailtwin_core::section::{Conductivity, Point2};
+
+    fn line(points: &[(f64, f64)]) -> Polyline {
+        Polyline::x_monotone("l", points.iter().map(|&(x, z)| Point2::new(x, z)).collect()).unwrap()
+    }
+
+    fn profile(min_burial: Option<f64>, phreatic: &[[f64; 2]]) -> SeepageProfile {
+        SeepageProfile {
+            section: "A".into(),
+            level: LevelKind::DesignFlood,
+            pond_level_m: 10.0,
+            discharge_m2s: 1e-5,
+            exit_x_m: None,
+            exit_elevation_m: None,
+            seepage_face_length_m: 0.0,
+            phreatic_line: phreatic.to_vec(),
+            seepage_face: vec![],
+            burial: min_burial
+                .map(|d| {
+                    vec![BurialDepth {
+                        x_m: 5.0,
+                        surface_m: 10.0,
+                        phreatic_m: Some(10.0 - d),
+                        depth_m: d,
+                    }]
+                })
+                .unwrap_or_default(),
+            min_burial_depth_m: min_burial,
+            outlets: vec![],
+            inflow_m2s: 1e-5,
+            outflow_m2s: 1e-5,
+            mass_balance_error_pct: 0.0,
+            iterations: 1,
+            nodes: 3,
+            elements: 1,
+            warnings: vec![],
+        }
+    }
+
+    fn spec(min: Option<f64>, control: Option<Polyline>) -> DamSectionSpec {
+        DamSectionSpec {
+            section: tailtwin_seepage::cases::rectangular_dam(
+                10.0,
+                10.0,
+                Conductivity::isotropic(1e-5),
+            ),
+            control_line: control,
+            min_burial_depth_m: min,
+        }
+    }
+
+    /// Goal: the worst exceedance of a line over a control line is found at a vertex of either
+    /// line within their common range. Setup: a straight control line z = 8 − 0.2x on [0, 10]
+    /// and a phreatic line with a kink at x = 4 (z = 7.5, 0.3 m above the control there) on
+    /// [−2, 12]. Reference: hand computation. Tolerance: 1e-12 (round-off).
+    #[test]
+    fn control_line_exceedance_is_the_largest_vertex_gap_in_the_common_range() {
+        let control = line(&[(0.0, 8.0), (10.0, 6.0)]);
+        let phreatic = line(&[(-2.0, 7.0), (4.0, 7.5), (12.0, 3.0)]);
+        let (e, x) = worst_exceedance(&phreatic, &control).unwrap();
+        assert!((x - 4.0).abs() < 1e-12 && (e - 0.3).abs() < 1e-12, "{e} at {x}");
+        let far = line(&[(20.0, 1.0), (30.0, 1.0)]);
+        assert_eq!(worst_exceedance(&far, &control), None);
+    }
+
+    /// Goal: the burial-depth row passes or fails against the site minimum, is Info without a
+    /// minimum and NotApplicable without stations; the control-line row fails on exceedance.
+    /// Setup: hand-made profiles (min depth 3 m), minima 2 and 4 m, control lines 0.5 m above
+    /// and 0.5 m below a flat phreatic line. Reference: the rule itself. Tolerance: exact.
+    #[test]
+    fn phreatic_checks_pass_fail_info_and_not_applicable_as_the_site_data_allow() {
+        let flat = [[0.0, 7.0], [10.0, 7.0]];
+        let p = profile(Some(3.0), &flat);
+        let status = |c: &[Check], i: usize| c[i].status;
+        assert_eq!(status(&level_checks(&spec(Some(2.0), None), &p), 0), CheckStatus::Pass);
+        assert_eq!(status(&level_checks(&spec(Some(4.0), None), &p), 0), CheckStatus::Fail);
+        let info = level_checks(&spec(None, None), &p);
+        assert_eq!((info.len(), info[0].status), (1, CheckStatus::Info));
+        assert!(info[0].note.contains("site data"), "{}", info[0].note);
+        let na = level_checks(&spec(Some(2.0), None), &profile(None, &flat));
+        assert_eq!(na[0].status, CheckStatus::NotApplicable);
+
+        let above = level_checks(&spec(None, Some(line(&[(0.0, 7.5), (10.0, 7.5)]))), &p);
+        assert_eq!(above[1].status, CheckStatus::Pass);
+        assert!((above[1].value.unwrap() + 0.5).abs() < 1e-12);
+        let below = level_checks(&spec(None, Some(line(&[(0.0, 6.5), (10.0, 6.5)]))), &p);
+        assert_eq!(below[1].status, CheckStatus::Fail);
+        assert!(below[1].id.starts_with("control_phreatic_line/A/design_flood"));
+    }
 }

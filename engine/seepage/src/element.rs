@@ -43,6 +43,14 @@ pub fn mean_relative_conductivity(model: &Unsaturated, psi: [f64; 3]) -> f64 {
     if a >= 0.0 {
         return 1.0;
     }
+    // k_r is non-decreasing in ψ and floored at kr_min, so an element whose wettest node is at
+    // the floor is at the floor throughout (most of the dry region: one evaluation, not 6–12).
+    let floor = match *model {
+        Unsaturated::VanGenuchten { kr_min, .. } | Unsaturated::Residual { kr_min, .. } => kr_min,
+    };
+    if c < 0.0 && model.relative_conductivity(c) <= floor {
+        return floor;
+    }
     let span = c - a;
     if span <= 1e-12 * (1.0 + a.abs()) {
         return model.relative_conductivity(0.5 * (a + c));
@@ -56,13 +64,30 @@ pub fn mean_relative_conductivity(model: &Unsaturated, psi: [f64; 3]) -> f64 {
             2.0 * (c - x) / (span * (c - b))
         }
     };
-    let mut breaks = vec![a, b, c, 0.0];
+    // Break points within [a, c], sorted and distinct (a fixed array: this runs per element and
+    // per iteration).
+    let mut candidates = [a, b, c, 0.0, f64::NAN];
     if let Unsaturated::Residual { transition_m, .. } = model {
-        breaks.push(-transition_m);
+        candidates[4] = -transition_m;
     }
-    breaks.retain(|&x| x >= a && x <= c);
+    let mut breaks = [0.0; 5];
+    let mut n = 0;
+    for x in candidates {
+        if x >= a && x <= c {
+            breaks[n] = x;
+            n += 1;
+        }
+    }
+    let breaks = &mut breaks[..n];
     breaks.sort_by(f64::total_cmp);
-    breaks.dedup();
+    let mut m = 0;
+    for i in 0..breaks.len() {
+        if m == 0 || breaks[i] != breaks[m - 1] {
+            breaks[m] = breaks[i];
+            m += 1;
+        }
+    }
+    let breaks = &breaks[..m];
     const G: [(f64, f64); 3] = [
         (-0.774_596_669_241_483_4, 5.0 / 9.0),
         (0.0, 8.0 / 9.0),
@@ -110,5 +135,23 @@ mod tests {
         let ramp = Unsaturated::Residual { kr_min: 0.0 + 1e-9, transition_m: 10.0 };
         let m = mean_relative_conductivity(&ramp, [-1.0, -2.0, -3.0]);
         assert!((m - ramp.relative_conductivity(-2.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn element_wholly_at_the_floor_has_the_floor_and_one_straddling_it_does_not() {
+        // Residual model: k_r reaches kr_min at ψ = −transition. An element with every node
+        // beyond that is at the floor (the shortcut); one with its wettest node inside the ramp
+        // takes the quadrature and lies strictly between the floor and k_r at that node.
+        let res = Unsaturated::Residual { kr_min: 1e-6, transition_m: 0.1 };
+        assert_eq!(mean_relative_conductivity(&res, [-0.2, -0.5, -0.15]), 1e-6);
+        let straddle = mean_relative_conductivity(&res, [-0.2, -0.5, -0.05]);
+        assert!(straddle > 1e-6 && straddle < res.relative_conductivity(-0.05), "{straddle}");
+        let vg = Unsaturated::VanGenuchten { alpha_per_m: 2.0, n: 1.8, kr_min: 1e-6 };
+        let deep = -1e4;
+        assert_eq!(vg.relative_conductivity(deep), 1e-6);
+        assert_eq!(mean_relative_conductivity(&vg, [deep, 2.0 * deep, 1.5 * deep]), 1e-6);
+        // A linear ψ spanning the floor: the mean lies strictly between the end values.
+        let m = mean_relative_conductivity(&vg, [-1.0, deep, -0.5]);
+        assert!(m > 1e-6 && m < vg.relative_conductivity(-0.5), "{m}");
     }
 }
