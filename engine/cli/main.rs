@@ -2,7 +2,7 @@
 //!
 //! `tailtwin <command> <scenario> [--out DIR] [--json] [--threads N] [--quiet]`
 //!
-//! Exit status: 0 success; 1 a check failed (`run`, `flood`); 2 bad input (the scenario or a file
+//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`); 2 bad input (the scenario or a file
 //! it names: every problem is printed to stderr with its key path); 3 any other failure (writing
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
@@ -30,8 +30,8 @@ struct Cli {
 enum Command {
     /// Validate a scenario file only: prints OK or every problem with its key path.
     Check(common::Args),
-    /// Run the whole chain (storm → inflow → routing → checks) and write results.h5,
-    /// summary.json, plots and report.html into --out.
+    /// Run the whole chain (storm → inflow → routing → checks, then seepage and stability of
+    /// the [[section]]s) and write results.h5, summary.json, plots and report.html into --out.
     Run(common::Args),
     /// Run the flood and print the report (the key numbers and the check table; --json: the
     /// Report as JSON).

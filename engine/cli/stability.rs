@@ -166,8 +166,16 @@ pub fn render(
             line(format!("          no factor of safety: {e}"));
         }
     }
-    if let Some(src) = rows.iter().find_map(|r| r.required_source.as_deref()) {
-        line(format!("required: {src}"));
+    let mut sources: Vec<(&str, &str)> = Vec::new();
+    for r in rows {
+        if let Some(src) = r.required_source.as_deref()
+            && !sources.contains(&(r.method.as_str(), src))
+        {
+            sources.push((r.method.as_str(), src));
+        }
+    }
+    for (method, src) in sources {
+        line(format!("required ({method}): {src}"));
     }
     if !checks.is_empty() {
         line(String::new());

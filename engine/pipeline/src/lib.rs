@@ -25,6 +25,13 @@
 //! that run many members (the CLI, benches, ensembles) parallelise over members on rayon's pool —
 //! the outermost independent loop. Results never depend on the thread count.
 //!
+//! Seepage and stability ([`geotech`]): [`geotech::run_scenario`] is [`run_flood`] followed by
+//! the seepage stage ([`seepage`]) at the normal level and the routed design-flood peak and the
+//! stability load cases ([`stability`]) on `[stability] section`; their products fill
+//! `FloodRun::geotech`, `Report::seepage` / `Report::stability`, and their check rows are appended
+//! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
+//! stays the flood alone (sweeps and benches call it in loops).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).

@@ -450,3 +450,85 @@ pub fn case_key(kind: LoadCaseKind) -> &'static str {
         LoadCaseKind::Special => "special",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailtwin_core::Polyline;
+    use tailtwin_scenario::stability::SurfacesSpec;
+    use tailtwin_stability::{Seismic, Surcharge, TensionCrack};
+
+    fn spec(pore_water: PoreWaterSpec, kh: f64, load_cases: Vec<LoadCaseKind>) -> StabilitySpec {
+        StabilitySpec {
+            section: None,
+            methods: vec![Method::Bishop],
+            slices: 30,
+            noncircular: false,
+            surfaces: SurfacesSpec::Auto,
+            seismic: Seismic::with_vertical_third(kh, true),
+            pore_water,
+            load_cases,
+            surcharges: vec![Surcharge { x_from: 0.0, x_to: 10.0, pressure: 5e3 }],
+            tension_crack: Some(TensionCrack { depth: 2.0, water_filled: true }),
+            slice_table: false,
+        }
+    }
+
+    fn phreatic(z: f64) -> PorePressure {
+        let line =
+            Polyline::x_monotone("p", vec![Point2::new(0.0, z), Point2::new(100.0, z)]).unwrap();
+        PorePressure::Phreatic(PhreaticSurface {
+            line,
+            correction: tailtwin_core::HydrostaticCorrection::None,
+        })
+    }
+
+    // Goal: the default load cases and where each takes its water and level from. Setup: seepage
+    // solutions at the normal level (10 m) and at the design-flood peak (12 m), k_h = 0.1.
+    // Reference: normal and special at the normal level with the normal solution (special with
+    // the earthquake), flood at the peak with the flood solution; surcharges and the crack on
+    // every case. Without a flood level the default set has no flood case, and asking for one
+    // is an error naming `stability.load_cases`.
+    #[test]
+    fn load_cases_take_water_and_level_from_their_seepage_solution() {
+        let seepage = [
+            SeepageAtLevel {
+                level: LevelKind::Normal,
+                pond_level_m: 10.0,
+                pore_pressure: phreatic(9.0),
+            },
+            SeepageAtLevel {
+                level: LevelKind::DesignFlood,
+                pond_level_m: 12.0,
+                pore_pressure: phreatic(11.0),
+            },
+        ];
+        let s = spec(PoreWaterSpec::Seepage, 0.1, vec![]);
+        let levels = CaseLevels { normal_m: Some(10.0), flood_m: Some(12.0) };
+        let cases = load_cases(&s, levels, &seepage).unwrap();
+        let got: Vec<_> = cases
+            .iter()
+            .map(|c| (c.kind, c.pond_level_m, c.pore_water.phreatic_line().unwrap()[0].z))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (LoadCaseKind::Normal, Some(10.0), 9.0),
+                (LoadCaseKind::Flood, Some(12.0), 11.0),
+                (LoadCaseKind::Special, Some(10.0), 9.0),
+            ]
+        );
+        assert_eq!(cases[0].seismic, Seismic::default());
+        assert_eq!(cases[2].seismic, Seismic::with_vertical_third(0.1, true));
+        assert!(cases.iter().all(|c| c.surcharges.len() == 1 && c.tension_crack.is_some()));
+
+        let no_flood = CaseLevels { normal_m: Some(10.0), flood_m: None };
+        let dry = spec(PoreWaterSpec::Ru(0.2), 0.0, vec![]);
+        let cases = load_cases(&dry, no_flood, &[]).unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].pore_water, PoreWater::Ru(0.2));
+        let asked = spec(PoreWaterSpec::Dry, 0.0, vec![LoadCaseKind::Flood]);
+        let e = load_cases(&asked, no_flood, &[]).unwrap_err().to_string();
+        assert!(e.starts_with("stability.load_cases:"), "{e}");
+    }
+}

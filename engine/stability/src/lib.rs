@@ -103,6 +103,11 @@
 //!   circles: `tests/properties.rs`.
 //! - Non-circular optimisation follows a weak seam (F 0.59 against 1.47 for the best circle),
 //!   entry–exit and automatic grids agree with the hand grid: `tests/search.rs`.
+//! - Slice tables: each method's base normal force satisfies that method's equilibrium
+//!   (`slice_table_normal_forces_satisfy_each_methods_equilibrium`); a method converging on no
+//!   searched trial is an error, not a number (`a_method_that_never_converges_is_reported_as_such`).
+//! - The T1–T3 scenario files through the pipeline and `tailtwin stability --json`:
+//!   `tests/stability_cases.rs` in the workspace.
 
 pub mod analysis;
 pub mod error;
