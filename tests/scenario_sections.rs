@@ -399,3 +399,33 @@ fn section_only_scenario_refuses_flood_routing_with_a_pond_error() {
     let e = tailtwin::pipeline::rating_stages(&s, 10).expect_err("no pond");
     assert!(e.to_string().starts_with("pond: this command needs a [pond]"), "{e}");
 }
+
+// Goal: through the binary, `check` accepts a section-only scenario (exit 0) and the flood
+// commands refuse it as bad input (exit 2) naming [pond]. Setup: RECTANGLE written to a temp
+// file. Reference: DESIGN.md §5 exit codes. Tolerance: exact codes.
+#[test]
+fn flood_commands_exit_2_on_a_section_only_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("rectangle.toml");
+    std::fs::write(&file, RECTANGLE).expect("write scenario");
+    let f = file.to_str().expect("utf-8 path");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tailtwin"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the tailtwin binary runs")
+    };
+    let o = run(&["check", f, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["sections"], serde_json::json!(["rectangular dam"]));
+    let out = dir.path().join("out");
+    let out = out.to_str().expect("utf-8 path");
+    for args in [vec!["run", f, "--out", out], vec!["flood", f], vec!["rating", f]] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("pond: this command needs a [pond]"), "{args:?}: {err}");
+    }
+}
