@@ -238,6 +238,15 @@ fn bad_section_inputs_name_the_key_path() {
             "section[0].surface[2]",
         ),
         (
+            "a base above the surface",
+            replace(
+                RECTANGLE,
+                "base = [[0.0, 0.0], [20.0, 0.0]]",
+                "base = [[0.0, 0.0], [10.0, 11.0], [20.0, 0.0]]",
+            ),
+            "section[0].base",
+        ),
+        (
             "surface and base of different extent",
             replace(
                 RECTANGLE,
@@ -428,4 +437,43 @@ fn flood_commands_exit_2_on_a_section_only_scenario() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("pond: this command needs a [pond]"), "{args:?}: {err}");
     }
+}
+
+// Goal: the demo's dam section and stability block read as designed. Setup: scenarios/demo/
+// valley-pond.toml. Reference: the values written there (beach crest 371.5 m at x = 378 m, 1 %
+// beach, normal level 368.5 m meeting it 300 m out). Tolerance: exact.
+#[test]
+fn demo_section_reads_as_designed() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let s = scenario::load(&root.join("scenarios/demo/valley-pond.toml")).expect("valid demo");
+    let pond = s.pond.as_ref().expect("the demo has a pond");
+    assert_eq!(s.sections.len(), 1);
+    let spec = &s.sections[0];
+    let sec = &spec.section;
+    assert_eq!(sec.name, "main");
+    let zones: Vec<&str> = sec.zones.iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(zones, ["foundation", "starter dam", "tailings sand", "tailings silt"]);
+    // Materials in order of first use by the zones.
+    let materials: Vec<&str> = sec.materials.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(materials, ["foundation", "starter dam rockfill", "tailings sand", "tailings silt"]);
+    assert_eq!(sec.drains.len(), 1);
+    assert_eq!(sec.stations_x, vec![420.0, 480.0, 540.0, 600.0]);
+    assert_eq!(spec.min_burial_depth_m, Some(6.0));
+    // The section agrees with [pond]: crest, beach crest, and the normal level on the 1 % beach.
+    let top = sec.surface.points().iter().map(|p| p.z).fold(f64::MIN, f64::max);
+    assert_eq!(top, pond.crest.m());
+    assert_eq!(sec.surface_z_at(378.0), Some(pond.beach_crest.m()));
+    assert_eq!(sec.surface_z_at(78.0), Some(pond.normal_level.m()));
+    assert!(sec.pond_bottom_m() <= pond.normal_level.m());
+    let seepage = s.seepage.as_ref().expect("[seepage]");
+    assert!(seepage.at_pond_levels && seepage.pond_levels_m.is_empty());
+    let st = s.stability.as_ref().expect("[stability]");
+    assert_eq!(st.section.as_deref(), Some("main"));
+    assert_eq!(st.pore_water, PoreWaterSpec::Seepage);
+    assert_eq!(
+        st.load_cases,
+        vec![LoadCaseKind::Normal, LoadCaseKind::Flood, LoadCaseKind::Special],
+        "a routed pond and kh > 0 give all three cases by default"
+    );
+    assert_eq!(st.surfaces, SurfacesSpec::Auto);
 }
