@@ -476,4 +476,15 @@ fn demo_section_reads_as_designed() {
         "a routed pond and kh > 0 give all three cases by default"
     );
     assert_eq!(st.surfaces, SurfacesSpec::Auto);
+    assert_eq!(s.stability_section_index(), Some(0));
+    assert_eq!(s.seepage_spec(), *seepage);
+    // Without [seepage] the defaults solve at the pond's levels.
+    let text = std::fs::read_to_string(root.join("scenarios/demo/valley-pond.toml")).expect("demo");
+    let without = text.replace("[seepage]\ntarget_size_m = 4.0", "");
+    assert_ne!(without, text, "the demo's [seepage] anchor moved");
+    let s = scenario::parse(&without, &root.join("scenarios/demo"), "demo.toml").expect("valid");
+    assert!(s.seepage.is_none());
+    let d = s.seepage_spec();
+    assert!(d.at_pond_levels && d.pond_levels_m.is_empty() && !d.draw_mesh);
+    assert_eq!(d.settings, tailtwin::seepage::SeepageSettings::default());
 }
