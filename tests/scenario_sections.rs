@@ -116,6 +116,24 @@ fn csv_point_lists_equal_the_inline_ones() {
     let control = s.sections[0].control_line.as_ref().expect("control line");
     assert_eq!(control.points().len(), 2);
     assert_eq!((control.last().x, control.last().z), (20.0, 5.0));
+    // The stability block's point lists read the same CSV form.
+    let with_stability = format!(
+        "{text}\n[stability]\nsearch = {{ kind = \"polyline\", points = \"control.csv\" }}\n\
+         pore_water = {{ phreatic_line = \"control.csv\" }}\n"
+    );
+    let st = scenario::parse(&with_stability, dir.path(), "csv.toml")
+        .expect("valid")
+        .stability
+        .expect("[stability]");
+    let PoreWaterSpec::PhreaticLine { line, .. } = &st.pore_water else {
+        panic!("phreatic line expected, got {:?}", st.pore_water)
+    };
+    assert_eq!(line, control);
+    let SurfacesSpec::Specified(tailtwin::core::SlipSurface::Polyline { points }) = &st.surfaces
+    else {
+        panic!("polyline surface expected")
+    };
+    assert_eq!(points.as_slice(), control.points());
     // A CSV with a misspelt column names the key and the column.
     std::fs::write(dir.path().join("bad.csv"), "x,z_m\n0,0\n20,0\n").expect("write");
     let bad = text.replace("base = \"base.csv\"", "base = \"bad.csv\"");
