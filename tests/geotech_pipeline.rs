@@ -11,22 +11,26 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The demo scenario with its own section, seepage and stability tables replaced by the steeper
-/// (2.5:1, no drain) section of tests/fixtures/stability/demo_section.toml, whose slip surfaces
-/// reach the phreatic line.
-fn demo_with_section_text() -> String {
+/// The demo scenario without its geotechnical tables (`[[material]]`, `[[section]]`, `[seepage]`,
+/// `[stability]`, which come last in the file).
+pub(crate) fn demo_without_geotech() -> String {
     let demo = std::fs::read_to_string(root().join("scenarios/demo/valley-pond.toml")).unwrap();
-    // The geotechnical tables come last in the demo; cut there (and make sure nothing else did).
     let geotech = ["[[material]]", "[[section]]", "[seepage]", "[stability]"];
     let cut = demo.lines().position(|l| geotech.contains(&l.trim())).unwrap();
     let lines: Vec<&str> = demo.lines().collect();
     for l in &lines[cut..] {
         assert!(!l.starts_with('[') || geotech.contains(&l.trim()), "demo table {l} after the cut");
     }
-    let demo = lines[..cut].join("\n");
+    lines[..cut].join("\n")
+}
+
+/// The demo with the steeper (2.5:1, no drain) section of
+/// tests/fixtures/stability/demo_section.toml, whose slip surfaces reach the phreatic line, in
+/// place of its own.
+fn demo_with_section_text() -> String {
     let section =
         std::fs::read_to_string(root().join("tests/fixtures/stability/demo_section.toml")).unwrap();
-    format!("{demo}\n{section}")
+    format!("{}\n{section}", demo_without_geotech())
 }
 
 fn demo_with_section() -> Scenario {

@@ -286,7 +286,7 @@ seismic = { kh = 0.1, vertical = "third_up" }
 pore_water = { phreatic_line = [[0.0, 35.0], [100.0, 33.0], [165.0, 20.5], [220.0, 20.0]], correction = "none" }
 "#;
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo");
-    let text = std::fs::read_to_string(demo.join("valley-pond.toml")).unwrap();
+    let text = super::geotech_pipeline::demo_without_geotech();
     let scenario = format!("{text}\n{toml_text}");
     let s = tailtwin::scenario::parse(&scenario, &demo, "demo+stability").unwrap();
     assert_eq!(s.sections[0].section, dam_section());

@@ -408,8 +408,8 @@ fn check_row(
             CheckStatus::Info,
             match f {
                 Some(_) => format!(
-                    "规范未列此方法的最小值 / the codes tabulate no minimum for this method; \
-                     {level}{seismic}"
+                    "限值表中无此方法的最小值 / the limit tables hold no minimum for this \
+                     method; {level}{seismic}"
                 ),
                 None => format!(
                     "未得到安全系数 / no factor of safety: {}",
