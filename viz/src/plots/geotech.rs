@@ -184,15 +184,20 @@ pub(super) enum Swatch {
     Triangle(RGBColor),
 }
 
-/// Splits `root` into the title band, the chart area and a legend band of `rows` rows.
+/// Splits `root` into the title band (title and an optional subtitle line), the chart area and a legend band of `rows` rows.
 pub(super) fn layout<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
+    subtitle: Option<&str>,
     rows: usize,
 ) -> Result<(Area<DB>, Area<DB>), DrawError> {
     root.fill(&WHITE).or_draw()?;
-    let (band, body) = root.split_vertically(TITLE_BAND);
+    let band_h = TITLE_BAND + if subtitle.is_some() { 26 } else { 0 };
+    let (band, body) = root.split_vertically(band_h);
     band.draw_text(title, &font(TITLE_SIZE).into_text_style(&band), (20, 12)).or_draw()?;
+    if let Some(sub) = subtitle {
+        band.draw_text(sub, &font(AXIS_SIZE).into_text_style(&band), (20, 46)).or_draw()?;
+    }
     let legend_h = LEGEND_ROW * rows.div_ceil(2) as u32 + 16;
     let h = body.dim_in_pixel().1;
     let (chart, legend) = body.split_vertically(h.saturating_sub(legend_h));

@@ -46,7 +46,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(control.is_some())
         + usize::from(options.draw_mesh);
     let title = GeotechPlot::Seepage { section: index }.title(g);
-    let (area, legend_area) = layout(root, &title, rows)?;
+    let (area, legend_area) = layout(root, &title, None, rows)?;
     let mut chart = section_chart(&area, (x0, x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.55)?;
 

@@ -114,10 +114,9 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         }
     }
-    let mut title = GeotechPlot::Stability { section: index, load_case: case }.title(g);
-    if !required.is_empty() {
-        title.push_str(&format!("; 要求 / required {}", required.join(", ")));
-    }
+    let title = GeotechPlot::Stability { section: index, load_case: case }.title(g);
+    let subtitle = (!required.is_empty())
+        .then(|| format!("要求安全系数 / Required factor of safety: {}", required.join(", ")));
     let materials: std::collections::BTreeSet<usize> =
         s.zones.iter().map(|z| z.material.0).collect();
     let n_entries = materials.len()
@@ -126,7 +125,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(grid.is_some())
         + usize::from(!near.is_empty())
         + rows.len();
-    let (area, legend_area) = layout(root, &title, n_entries)?;
+    let (area, legend_area) = layout(root, &title, subtitle.as_deref(), n_entries)?;
     let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
     let mut chart = section_chart(&chart_area, (x0, x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.45)?;
@@ -182,15 +181,19 @@ pub(super) fn draw<DB: DrawingBackend>(
             None => format!("{}: 无解 / no FoS", method_label(&r.method)),
         };
         let status = match r.meets_minimum {
-            Some(true) => " ✓",
-            Some(false) => " ✗ < 要求 / below required",
+            Some(true) => ", 满足要求 / meets the minimum",
+            Some(false) => ", 低于要求 / BELOW the minimum",
             None => "",
         };
         legend.push((Swatch::Line(c, 4), format!("临界滑弧 / Critical surface: {label}{status}")));
         let Some(surface) = &r.surface else { continue };
         let pts = surface_points(s, surface);
         let Some(&low) = pts.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else { continue };
-        chart.draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(4)))).or_draw()?;
+        // Widths decrease with the method index so coinciding surfaces stay distinguishable.
+        let width = 7u32.saturating_sub(2 * k as u32).max(2);
+        chart
+            .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(width))))
+            .or_draw()?;
         let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(HPos::Left, VPos::Top));
         chart
             .draw_series(std::iter::once(
