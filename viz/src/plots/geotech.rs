@@ -359,10 +359,11 @@ pub(super) fn pond_polygon(s: &DamSection, level: f64) -> Option<Vec<(f64, f64)>
         }
         under.push((b.x, b.z));
     }
-    let end = end?;
     if pts[0].z >= level {
         return None;
     }
+    // The level tops the whole surface up to its end: water over all of it.
+    let end = end.unwrap_or_else(|| until.min(pts[pts.len() - 1].x));
     let z_end = s.surface.z_at(end).unwrap_or(level).min(level);
     under.push((end, z_end));
     let mut poly = vec![(pts[0].x, level)];
@@ -424,4 +425,63 @@ pub(super) fn fos_color(f: f64, (lo, hi): (f64, f64)) -> RGBColor {
 
 pub(super) fn points_of(line: &[[f64; 2]]) -> Vec<(f64, f64)> {
     line.iter().map(|p| (p[0], p[1])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailtwin_core::section::{
+        DamSection, EdgeKind, MaterialId, Point2, Polygon as Poly, Polyline, PondSide, Zone,
+    };
+
+    fn section(surface: &[(f64, f64)], until: f64) -> DamSection {
+        let pts = |v: &[(f64, f64)]| v.iter().map(|&(x, z)| Point2::new(x, z)).collect::<Vec<_>>();
+        let (x0, x1) = (surface[0].0, surface[surface.len() - 1].0);
+        let mut ring = pts(surface);
+        ring.extend(pts(&[(x1, 0.0), (x0, 0.0)]));
+        DamSection {
+            name: "s".into(),
+            surface: Polyline::x_monotone("surface", pts(surface)).unwrap(),
+            base: Polyline::x_monotone("base", pts(&[(x0, 0.0), (x1, 0.0)])).unwrap(),
+            materials: Vec::new(),
+            zones: vec![Zone {
+                name: "z".into(),
+                polygon: Poly::new("z", ring).unwrap(),
+                material: MaterialId(0),
+            }],
+            drains: Vec::new(),
+            pipes: Vec::new(),
+            pond_side: PondSide { surface_until_x: until, upstream_edge: EdgeKind::Open },
+            downstream_edge: EdgeKind::NoFlow,
+            stations_x: Vec::new(),
+        }
+    }
+
+    // Goal: the pond body ends where the rising beach meets the level (linear interpolation on
+    // the surface segment), lies between the surface and the level, and is absent when the
+    // level is below the upstream end; a level above the whole pond side covers it up to
+    // surface_until_x. Reference: hand geometry. Tolerance: 1e-12 m (one interpolation).
+    #[test]
+    fn pond_body_ends_where_the_beach_meets_the_level() {
+        let s = section(&[(0.0, 126.0), (80.0, 127.0), (160.0, 112.0)], 78.0);
+        let p = pond_polygon(&s, 126.5).unwrap();
+        assert_eq!(p[0], (0.0, 126.5));
+        let last = p[p.len() - 1];
+        assert!((last.0 - 40.0).abs() < 1e-12 && last.1 == 126.5, "{last:?}");
+        assert!(p.iter().all(|&(x, z)| (0.0..=40.0 + 1e-12).contains(&x) && z <= 126.5));
+        assert!(pond_polygon(&s, 125.0).is_none());
+        let flooded = pond_polygon(&s, 130.0).unwrap();
+        assert_eq!(flooded[flooded.len() - 1], (78.0, 130.0));
+    }
+
+    // Goal: the FoS colour ramp runs red (lowest) to blue (highest) and saturates outside.
+    #[test]
+    fn fos_colours_run_from_red_to_blue_and_saturate() {
+        let r = (1.0, 2.0);
+        assert_eq!(fos_color(1.0, r), RGBColor(200, 20, 20));
+        assert_eq!(fos_color(0.5, r), RGBColor(200, 20, 20));
+        assert_eq!(fos_color(2.0, r), RGBColor(40, 90, 200));
+        assert_eq!(fos_color(9.0, r), RGBColor(40, 90, 200));
+        assert_eq!(fos_color(1.66, r), RGBColor(60, 160, 60));
+    }
 }

@@ -205,9 +205,23 @@ pub(super) fn draw<DB: DrawingBackend>(
     draw_legend(&legend_area, &legend)
 }
 
-/// A method name for labels: `bishop` → `Bishop`, `morgenstern_price_half_sine` → `Morgenstern
-/// price half sine`.
+/// A method name for labels: the stability crate's names as engineers write them
+/// (`bishop` → `Bishop`, `morgenstern_price_half_sine` → `M-P half-sine`); other names with
+/// the first letter capitalised and `_` as spaces.
 fn method_label(m: &str) -> String {
+    let known = match m {
+        "ordinary" => Some("Ordinary"),
+        "bishop" => Some("Bishop"),
+        "janbu_simplified" => Some("Janbu"),
+        "janbu_corrected" => Some("Janbu corrected"),
+        "spencer" => Some("Spencer"),
+        "morgenstern_price_constant" => Some("M-P constant"),
+        "morgenstern_price_half_sine" => Some("M-P half-sine"),
+        _ => None,
+    };
+    if let Some(k) = known {
+        return k.to_owned();
+    }
     let t = m.replace('_', " ");
     let mut c = t.chars();
     match c.next() {
@@ -244,4 +258,47 @@ fn draw_colorbar<DB: DrawingBackend>(
     let title = font(TICK_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
     area.draw_text("安全系数 / FoS", &title, (8, top - 18)).or_draw()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailtwin_core::section::{
+        EdgeKind, MaterialId, Point2, Polygon as Poly, Polyline, PondSide, Zone,
+    };
+
+    // Goal: a circle is drawn only where its lower arc lies below the ground. Setup: flat ground
+    // z = 10 on x ∈ [0, 40], circle centre (10, 15), R = 10. Reference: the arc is below the
+    // ground for |x − 10| ≤ √75 (5 m below the centre). Tolerance: one sample step, 2R/240 m.
+    #[test]
+    fn circle_is_clipped_to_the_part_below_the_ground() {
+        let pts = |v: &[(f64, f64)]| v.iter().map(|&(x, z)| Point2::new(x, z)).collect::<Vec<_>>();
+        let s = DamSection {
+            name: "flat".into(),
+            surface: Polyline::x_monotone("surface", pts(&[(0.0, 10.0), (40.0, 10.0)])).unwrap(),
+            base: Polyline::x_monotone("base", pts(&[(0.0, 0.0), (40.0, 0.0)])).unwrap(),
+            materials: Vec::new(),
+            zones: vec![Zone {
+                name: "z".into(),
+                polygon: Poly::new("z", pts(&[(0.0, 0.0), (40.0, 0.0), (40.0, 10.0), (0.0, 10.0)]))
+                    .unwrap(),
+                material: MaterialId(0),
+            }],
+            drains: Vec::new(),
+            pipes: Vec::new(),
+            pond_side: PondSide { surface_until_x: 0.0, upstream_edge: EdgeKind::NoFlow },
+            downstream_edge: EdgeKind::NoFlow,
+            stations_x: Vec::new(),
+        };
+        let arc =
+            surface_points(&s, &SlipSurface::Circle { xc_m: 10.0, yc_m: 15.0, radius_m: 10.0 });
+        let half = 75f64.sqrt();
+        let step = 20.0 / 240.0;
+        let (first, last) = (arc[0], arc[arc.len() - 1]);
+        assert!((first.0 - (10.0 - half)).abs() <= step, "{first:?}");
+        assert!((last.0 - (10.0 + half)).abs() <= step, "{last:?}");
+        assert!(arc.iter().all(|&(_, y)| y <= 10.0 + 1e-9));
+        assert_eq!(method_label("morgenstern_price_half_sine"), "M-P half-sine");
+        assert_eq!(method_label("my_method"), "My method");
+    }
 }
