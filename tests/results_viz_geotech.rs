@@ -438,10 +438,12 @@ fn every_geotech_dataset_has_units_and_description() {
     let (n, m) = (g.seepage[0].fields.nodes.len(), g.seepage[0].fields.triangles.len());
     let rows = g.stability[0].rows.len();
     let get = |p: &str| all.iter().find(|d| d.path == p).unwrap_or_else(|| panic!("{p} missing"));
-    let expect: [(&str, &str, Vec<usize>); 16] = [
+    let expect: [(&str, &str, Vec<usize>); 18] = [
         ("/sections/section_00/surface", "m", vec![5, 2]),
         ("/sections/section_00/zones/points", "m", vec![14, 2]),
         ("/sections/section_00/pipes", "m", vec![2, 2]),
+        ("/sections/section_00/materials/k_major", "m/s", vec![3]),
+        ("/sections/section_00/materials/friction_angle", "degree", vec![3]),
         ("/seepage/run_00/nodes", "m", vec![n, 2]),
         ("/seepage/run_00/triangles", "1", vec![m, 3]),
         ("/seepage/run_00/element_zone", "1", vec![m]),

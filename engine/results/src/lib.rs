@@ -103,6 +103,7 @@
 //! | `/sections/section_NN/json` | str () | - | the whole `DamSection` as JSON (authoritative for reading back: materials, boundary roles) |
 //! | `/sections/section_NN/{surface, base}` | f64 (k × 2) | m | surface and base polylines |
 //! | `/sections/section_NN/material_names` | str | - | materials (index = id) |
+//! | `/sections/section_NN/materials/{names, strength, unit_weight, saturated_unit_weight, cohesion, friction_angle, undrained_strength, k_major, k_ratio, k_angle}` | | -, -, N/m3, N/m3, Pa, degree, Pa, m/s, 1, degree | material properties per material (NaN where the strength model has none; the unsaturated model is in `json`) |
 //! | `/sections/section_NN/zones/{names, material, offsets, points}` | | -, 1, 1, m | zone polygons with material index |
 //! | `/sections/section_NN/drains/{names, kinds, offsets, points}` | | -, -, 1, m | drain polygons |
 //! | `/sections/section_NN/{pipe_names, pipes}` | str, f64 (p × 2) | -, m | drainage pipes |
