@@ -4,7 +4,7 @@
 //! the two plots are in `section.rs` and `slope.rs`.
 
 use super::*;
-use tailtwin_core::{DamSection, GeotechRun, LevelKind, LoadCaseKind};
+use tailtwin_core::{DamSection, EdgeKind, GeotechRun, LevelKind, LoadCaseKind};
 
 /// A plot of the geotech products.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,19 +372,44 @@ pub(super) fn pond_polygon(s: &DamSection, level: f64) -> Option<Vec<(f64, f64)>
     Some(poly)
 }
 
-/// Draws the pond body at `level` and its water line.
+/// Width of the water strip drawn left of an open upstream edge (the pond against the vertical
+/// edge lies outside the section): 2.5 % of the section width; 0 for a closed edge.
+pub(super) fn upstream_water_width(s: &DamSection) -> f64 {
+    match s.pond_side.upstream_edge {
+        EdgeKind::Open => 0.025 * (s.surface.last().x - s.surface.first().x),
+        EdgeKind::NoFlow => 0.0,
+    }
+}
+
+/// Draws the pond body at `level` (on the beach, and as a strip against an open upstream edge)
+/// and its water line; false when the level wets nothing drawn.
 pub(super) fn draw_pond<DB: DrawingBackend>(
     chart: &mut SectionChart<'_, DB>,
     s: &DamSection,
     level: f64,
     line: RGBColor,
 ) -> Result<bool, DrawError> {
-    let Some(poly) = pond_polygon(s, level) else { return Ok(false) };
-    let x_end = poly.last().map_or(0.0, |p| p.0);
-    chart.draw_series(std::iter::once(Polygon::new(poly, WATER.mix(0.25).filled()))).or_draw()?;
+    let x0 = s.surface.first().x;
+    let strip = upstream_water_width(s);
+    let z_base = s.base.first().z;
+    let mut x_end = None;
+    if strip > 0.0 && level > z_base {
+        let rect = vec![(x0 - strip, z_base), (x0, z_base), (x0, level), (x0 - strip, level)];
+        chart
+            .draw_series(std::iter::once(Polygon::new(rect, WATER.mix(0.25).filled())))
+            .or_draw()?;
+        x_end = Some(x0);
+    }
+    if let Some(poly) = pond_polygon(s, level) {
+        x_end = poly.last().map(|p| p.0);
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, WATER.mix(0.25).filled())))
+            .or_draw()?;
+    }
+    let Some(x_end) = x_end else { return Ok(false) };
     chart
         .draw_series(std::iter::once(PathElement::new(
-            vec![(s.surface.first().x, level), (x_end, level)],
+            vec![(x0 - strip, level), (x_end, level)],
             line.stroke_width(2),
         )))
         .or_draw()?;

@@ -47,7 +47,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(options.draw_mesh);
     let title = GeotechPlot::Seepage { section: index }.title(g);
     let (area, legend_area) = layout(root, &title, None, rows)?;
-    let mut chart = section_chart(&area, (x0, x1), (z0, z1))?;
+    let mut chart = section_chart(&area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.55)?;
 
     if options.draw_mesh

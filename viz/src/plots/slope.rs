@@ -127,7 +127,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         + rows.len();
     let (area, legend_area) = layout(root, &title, subtitle.as_deref(), n_entries)?;
     let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
-    let mut chart = section_chart(&chart_area, (x0, x1), (z0, z1))?;
+    let mut chart = section_chart(&chart_area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.45)?;
     if let Some(level) = rows.iter().find_map(|r| r.pond_level_m)
         && draw_pond(&mut chart, s, level, WATER)?
