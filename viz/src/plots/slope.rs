@@ -126,7 +126,13 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(!near.is_empty())
         + rows.len();
     let (area, legend_area) = layout(root, &title, subtitle.as_deref(), n_entries)?;
-    let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
+    // The colour bar only when something is coloured by FoS.
+    let (chart_area, bar_area) = if near.is_empty() && grid.is_none() {
+        (area, None)
+    } else {
+        let (c, b) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
+        (c, Some(b))
+    };
     let mut chart = section_chart(&chart_area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.45)?;
     if let Some(level) = rows.iter().find_map(|r| r.pond_level_m)
@@ -173,7 +179,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             ),
         ));
     }
-    // Critical surfaces, bold, each labelled at its lowest point (labels stacked).
+    // Critical surfaces, bold, each labelled near its lowest point (labels stacked).
     for (k, r) in rows.iter().enumerate() {
         let c = METHOD_COLORS[k % METHOD_COLORS.len()];
         let label = match r.fos {
@@ -188,20 +194,32 @@ pub(super) fn draw<DB: DrawingBackend>(
         legend.push((Swatch::Line(c, 4), format!("临界滑弧 / Critical surface: {label}{status}")));
         let Some(surface) = &r.surface else { continue };
         let pts = surface_points(s, surface);
-        let Some(&low) = pts.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else { continue };
+        let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { continue };
         // Widths decrease with the method index so coinciding surfaces stay distinguishable.
         let width = 7u32.saturating_sub(2 * k as u32).max(2);
         chart
             .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(width))))
             .or_draw()?;
-        let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(HPos::Left, VPos::Top));
+        // Labels stack upwards from the toe end (the lower end of the surface), on its outward
+        // side (away from the sliding mass, where there is air above the ground), flipped to
+        // the other side when they would leave the plotting area.
+        let (toe, crest) = if first.1 <= last.1 { (first, last) } else { (last, first) };
+        let (px, _) = chart.backend_coord(&toe);
+        let (xr, _) = chart.plotting_area().get_pixel_range();
+        let text_w = 9 * label.chars().count() as i32;
+        let right =
+            if toe.0 >= crest.0 { px + 8 + text_w <= xr.end } else { px - 8 - text_w < xr.start };
+        let (hpos, dx) = if right { (HPos::Left, 8) } else { (HPos::Right, -8) };
+        let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(hpos, VPos::Bottom));
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at(low) + Text::new(label, (6, 6 + 20 * k as i32), style),
+                EmptyElement::at(toe) + Text::new(label, (dx, -6 - 20 * k as i32), style),
             ))
             .or_draw()?;
     }
-    draw_colorbar(&bar_area, range)?;
+    if let Some(bar) = bar_area {
+        draw_colorbar(&bar, range)?;
+    }
     draw_legend(&legend_area, &legend)
 }
 
