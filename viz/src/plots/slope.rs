@@ -180,12 +180,23 @@ pub(super) fn draw<DB: DrawingBackend>(
         ));
     }
     // Critical surfaces, bold, each labelled near its lowest point (labels stacked).
-    for (k, r) in rows.iter().enumerate() {
-        let c = METHOD_COLORS[k % METHOD_COLORS.len()];
-        let label = match r.fos {
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| match r.fos {
             Some(f) => format!("{} {f:.3}", method_label(&r.method)),
             None => format!("{}: 无解 / no FoS", method_label(&r.method)),
-        };
+        })
+        .collect();
+    // One side for the whole stack: the widest label decides.
+    let text_w = 9 * rows
+        .iter()
+        .zip(&labels)
+        .filter(|(r, _)| r.surface.is_some())
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(0) as i32;
+    for (k, (r, label)) in rows.iter().zip(labels).enumerate() {
+        let c = METHOD_COLORS[k % METHOD_COLORS.len()];
         let status = match r.meets_minimum {
             Some(true) => ", 满足要求 / meets the minimum",
             Some(false) => ", 低于要求 / BELOW the minimum",
@@ -201,15 +212,18 @@ pub(super) fn draw<DB: DrawingBackend>(
             .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(width))))
             .or_draw()?;
         // Labels stack upwards from the toe end (the lower end of the surface), on its outward
-        // side (away from the sliding mass, where there is air above the ground), flipped to
-        // the other side when they would leave the plotting area.
+        // side (away from the sliding mass, where there is air above the ground).
         let (toe, crest) = if first.1 <= last.1 { (first, last) } else { (last, first) };
         let (px, _) = chart.backend_coord(&toe);
         let (xr, _) = chart.plotting_area().get_pixel_range();
-        let text_w = 9 * label.chars().count() as i32;
-        let right =
-            if toe.0 >= crest.0 { px + 8 + text_w <= xr.end } else { px - 8 - text_w < xr.start };
-        let (hpos, dx) = if right { (HPos::Left, 8) } else { (HPos::Right, -8) };
+        // Where the outward side is too narrow, the stack is pushed against the plot's edge.
+        let (hpos, dx) = if toe.0 >= crest.0 {
+            if px + 8 + text_w <= xr.end { (HPos::Left, 8) } else { (HPos::Right, xr.end - 4 - px) }
+        } else if px - 8 - text_w >= xr.start {
+            (HPos::Right, -8)
+        } else {
+            (HPos::Left, xr.start + 4 - px)
+        };
         let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(hpos, VPos::Bottom));
         chart
             .draw_series(std::iter::once(
