@@ -625,3 +625,17 @@ fn redraw_from_results_gives_identical_geotech_plots() {
         fs::read_to_string(again.join("report.html")).unwrap()
     );
 }
+
+// Goal: a file whose mesh names a node that does not exist is rejected on reading with the
+// object named (viz would otherwise index past the nodes). Setup: the fixture with one triangle
+// pointing one past the last node, written and read back.
+#[test]
+fn reading_a_mesh_with_a_missing_node_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = geotech().clone();
+    let n = g.seepage[0].fields.nodes.len() as u32;
+    g.seepage[0].fields.triangles[7][1] = n;
+    let files = write_geotech(dir.path(), "", 1, &g, &serde_json::json!({})).unwrap();
+    let e = read_geotech(&files[0]).unwrap_err().to_string();
+    assert!(e.contains("/seepage/run_00/triangles") && e.contains("triangle 7"), "{e}");
+}

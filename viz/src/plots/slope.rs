@@ -148,9 +148,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         let nx = gr.xs_m.len();
         chart
             .draw_series(gr.fos.iter().enumerate().filter_map(|(k, f)| {
-                f.map(|f| {
-                    Circle::new((gr.xs_m[k % nx], gr.ys_m[k / nx]), 3, fos_color(f, range).filled())
-                })
+                let (x, y) = (*gr.xs_m.get(k % nx.max(1))?, *gr.ys_m.get(k / nx.max(1))?);
+                Some(Circle::new((x, y), 3, fos_color((*f)?, range).filled()))
             }))
             .or_draw()?;
         legend.push((
