@@ -2,7 +2,7 @@
 //! no external resources). All text from the run is HTML-escaped.
 
 use crate::format::{escape_html as esc, hours, metres, num};
-use crate::plots::PlotKind;
+use crate::plots::{GeotechPlot, PlotKind};
 use std::fmt::Write as _;
 use tailtwin_core::{Check, CheckStatus, Confidence, FloodRun, MassBalance, Report};
 
@@ -32,6 +32,16 @@ footer{margin-top:3em;color:#777;font-size:.85em}
 
 /// Renders the report page; `plots` are the SVG texts to embed, in order.
 pub fn render_report_html(run: &FloodRun, plots: &[(PlotKind, String)]) -> String {
+    render_report_html_with_geotech(run, plots, &[])
+}
+
+/// Renders the report page with the seepage and stability sections (from `run.geotech`, when
+/// present) and their plots (`geotech_plots`, SVG texts) embedded in those sections.
+pub fn render_report_html_with_geotech(
+    run: &FloodRun,
+    plots: &[(PlotKind, String)],
+    geotech_plots: &[(GeotechPlot, String)],
+) -> String {
     let r = &run.report;
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("{} — 调洪演算报告 / Flood routing report", r.scenario);
@@ -50,6 +60,10 @@ pub fn render_report_html(run: &FloodRun, plots: &[(PlotKind, String)]) -> Strin
     storm(&mut h, r);
     mass_balance(&mut h, &r.mass_balance);
     diagnostics(&mut h, run);
+    if let Some(g) = &run.geotech {
+        crate::html_geotech::seepage_section(&mut h, g, geotech_plots);
+        crate::html_geotech::stability_section(&mut h, g, geotech_plots);
+    }
     warnings(&mut h, run);
     h.push_str("<section id=\"plots\">\n<h2>图 / Plots</h2>\n");
     for (kind, svg) in plots {
@@ -72,7 +86,7 @@ pub fn render_report_html(run: &FloodRun, plots: &[(PlotKind, String)]) -> Strin
     h
 }
 
-fn strip_xml_prolog(svg: &str) -> &str {
+pub(crate) fn strip_xml_prolog(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,
@@ -153,7 +167,7 @@ fn key_results(h: &mut String, r: &Report) {
     h.push_str("</table>\n</section>\n");
 }
 
-fn status_cell(s: CheckStatus) -> (&'static str, &'static str) {
+pub(crate) fn status_cell(s: CheckStatus) -> (&'static str, &'static str) {
     match s {
         CheckStatus::Pass => ("pass", "通过 / pass"),
         CheckStatus::Fail => ("fail", "不满足 / FAIL"),
@@ -171,7 +185,7 @@ fn confidence_cell(c: Confidence) -> (&'static str, &'static str) {
     }
 }
 
-fn opt(v: Option<f64>) -> String {
+pub(crate) fn opt(v: Option<f64>) -> String {
     v.map_or("—".into(), num)
 }
 

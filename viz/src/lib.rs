@@ -10,6 +10,12 @@
 //! - [`redraw_from_results`]`(results_h5, out_dir)`: plots and report from a file.
 //! - [`write_plots`]`(dir, &FloodRun)`, [`render_png`], [`render_svg`] for single plots;
 //!   [`render_report_html`] / [`write_report_html`] for the page.
+//! - [`render_geotech`]`(out_dir, &GeotechRun) -> Vec<PathBuf>` (and [`render_geotech_with`]
+//!   with [`GeotechPlotOptions`], e.g. the mesh): the seepage and stability plots into
+//!   `out_dir/plots/`; [`geotech_plots`], [`render_geotech_png`], [`render_geotech_svg`] for
+//!   single plots. [`write_all`] and [`redraw_from_results`] draw them too when the run has
+//!   geotech products, and the report then has the seepage and stability sections
+//!   ([`render_report_html_with_geotech`]).
 //! - Errors: [`VizError`] (no CJK font, drawing, I/O with path, or a wrapped
 //!   [`tailtwin_results::ResultsError`]).
 //!
@@ -20,6 +26,8 @@
 //! | `stage` | pond level against time; every [`tailtwin_core::ReferenceLevel`] as a labelled dashed line (a label that would collide with the one below moves to the left end); the peak marked |
 //! | `freeboard_beach` | freeboard and dry-beach length against time in two panels, each with its limit from the checks with ids `freeboard` and `beach_length` (comparison, standard, clause, and "recalled" when so), the failing side shaded |
 //! | `rating_curves` | stage (y) against discharge (x) for each structure and the combined curve; each regime change marked and labelled (堰流 / weir → 有压流 / pressure …) |
+//! | `seepage_NN` | section NN: zones filled by material, optional mesh, the pond at each level, the phreatic line of every level (normal blue, design flood red, given levels other colours) with its discharge, drains (filled, outlined), pipes (triangles), seepage face (thick orange) and exit points, burial depth bars with the depth at each station, the control line (dashed); the vertical exaggeration is stated on the axis when not to scale |
+//! | `stability_NN_<case>` | section NN under a load case (`normal`, `flood`, `special`): zones, the pond, the load case's phreatic line, up to 20 near-critical surfaces and the FoS grid centres coloured by FoS (colour bar), each method's critical surface in bold labelled "Bishop 1.342"; title with the load case and the required FoS and its source |
 //!
 //! Labels are bilingual ("库水位 / Pond level (m)"). PNG and SVG come from the same
 //! backend-generic drawing code, so they show the same picture. Output is deterministic.
@@ -42,7 +50,12 @@
 //! overtopping); the full check table (value, comparison, limit, unit, result coloured
 //! pass/fail, standard, clause, confidence with recalled limits highlighted and explained);
 //! per-structure peaks with regime and control at the peak level; storm and catchment; mass
-//! balance; solver diagnostics and events (first 60); warnings; plots. All run text is
+//! balance; solver diagnostics and events (first 60); with geotech products "渗流 / Seepage"
+//! (per section × level: pond level, discharge in m²/s per m and L/s per 100 m, exit elevation,
+//! face length, minimum burial depth against the required one, balance, iterations, nodes;
+//! the burial check rows; the section plot) and "稳定 / Slope stability" (load case, method,
+//! pond level, k_h, FoS, required with source, result, legacy standing, trials, error notes;
+//! the FoS check rows; the stability plots); warnings; plots. All run text is
 //! HTML-escaped.
 //!
 //! # Verification (tests/results_viz.rs, unit tests)
@@ -51,22 +64,29 @@
 //! (every check id, balanced tags, escaping, no external resources),
 //! `redraw_from_results_gives_identical_plots` (file → identical SVG and HTML),
 //! `unwritable_directory_is_a_typed_error`, `only_fonts_covering_the_cjk_labels_are_accepted`.
+//! Geotech (tests/results_viz_geotech.rs): `geotech_plots_are_drawn_with_bilingual_labels`,
+//! `report_has_seepage_and_stability_sections`, `redraw_from_results_gives_identical_geotech_plots`.
 //! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
 
 mod error;
 mod font;
 mod format;
 mod html;
+mod html_geotech;
 mod plots;
 
 pub use error::VizError;
 pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
 pub use format::escape_html;
 pub use html::render_report_html;
-pub use plots::{PlotKind, render_png, render_svg, write_plots};
+pub use html::render_report_html_with_geotech;
+pub use plots::{
+    GeotechPlot, GeotechPlotOptions, PlotKind, geotech_plots, render_geotech_png,
+    render_geotech_svg, render_png, render_svg, write_plots,
+};
 
 use std::path::{Path, PathBuf};
-use tailtwin_core::FloodRun;
+use tailtwin_core::{FloodRun, GeotechRun};
 use tailtwin_results::{write_bytes_atomically, write_results_h5, write_summary_json};
 
 /// Writes the report page for `run` to `path` (atomically), drawing the plots as inline SVG.
@@ -75,8 +95,51 @@ pub fn write_report_html(path: &Path, run: &FloodRun) -> Result<(), VizError> {
         .iter()
         .map(|&k| render_svg(k, run).map(|svg| (k, svg)))
         .collect::<Result<Vec<_>, _>>()?;
-    write_bytes_atomically(path, render_report_html(run, &plots).as_bytes())?;
+    let geo = match &run.geotech {
+        Some(g) => geotech_plots(g)
+            .into_iter()
+            .map(|p| render_geotech_svg(p, g, &GeotechPlotOptions::default()).map(|svg| (p, svg)))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    write_bytes_atomically(path, render_report_html_with_geotech(run, &plots, &geo).as_bytes())?;
     Ok(())
+}
+
+/// Draws the seepage section and stability plots of `geotech` (PNG and SVG) into
+/// `out_dir/plots/` (created if missing), without the mesh; returns the files written.
+pub fn render_geotech(out_dir: &Path, geotech: &GeotechRun) -> Result<Vec<PathBuf>, VizError> {
+    render_geotech_with(out_dir, geotech, &GeotechPlotOptions::default())
+}
+
+/// [`render_geotech`] with options (e.g. the seepage mesh drawn).
+pub fn render_geotech_with(
+    out_dir: &Path,
+    geotech: &GeotechRun,
+    options: &GeotechPlotOptions,
+) -> Result<Vec<PathBuf>, VizError> {
+    ensure_cjk_font()?;
+    Ok(plots::write_geotech_plots_with_svg(&out_dir.join("plots"), geotech, options)?
+        .into_iter()
+        .flat_map(|(_, files, _)| files)
+        .collect())
+}
+
+/// The geotech plots of a run (empty without geotech products), written and as SVG text.
+fn geotech_svgs(
+    dir: &Path,
+    run: &FloodRun,
+    files: &mut Vec<PathBuf>,
+) -> Result<Vec<(GeotechPlot, String)>, VizError> {
+    let Some(g) = &run.geotech else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (plot, paths, svg) in
+        plots::write_geotech_plots_with_svg(dir, g, &GeotechPlotOptions::default())?
+    {
+        files.extend(paths);
+        out.push((plot, svg));
+    }
+    Ok(out)
 }
 
 /// Writes everything a flood run produces into `out_dir` (created if missing):
@@ -104,8 +167,9 @@ pub fn write_all(out_dir: &Path, run: &FloodRun) -> Result<Vec<PathBuf>, VizErro
         files.extend(paths);
         svgs.push((*kind, svg));
     }
+    let geo = geotech_svgs(&out_dir.join("plots"), run, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html(run, &svgs).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_with_geotech(run, &svgs, &geo).as_bytes())?;
     files.push(html);
     Ok(files)
 }
@@ -122,8 +186,9 @@ pub fn redraw_from_results(results_h5: &Path, out_dir: &Path) -> Result<Vec<Path
         files.extend(paths);
         svgs.push((*kind, svg));
     }
+    let geo = geotech_svgs(&out_dir.join("plots"), &run, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html(&run, &svgs).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_with_geotech(&run, &svgs, &geo).as_bytes())?;
     files.push(html);
     Ok(files)
 }

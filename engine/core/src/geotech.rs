@@ -242,6 +242,10 @@ pub struct GeotechRun {
     pub stability: Vec<StabilityRun>,
     /// Burial-depth and factor-of-safety check rows (also in the Report's check table).
     pub checks: Vec<Check>,
+    /// Burial-depth control lines (浸润线控制线) per section, `(section name, [x_m, z_m] points)`,
+    /// drawn dashed on the seepage plot; empty when the scenario gives none.
+    #[serde(default)]
+    pub control_lines: Vec<(String, Vec<[f64; 2]>)>,
 }
 
 impl GeotechRun {

@@ -293,6 +293,130 @@ impl H5Writer {
             .collect::<Result<Vec<_>, _>>()?;
         self.array(g, name, &v, UNITS_TEXT, description)
     }
+
+    /// A scalar float attribute (finite).
+    pub fn attr_f64(&self, loc: &Location, name: &str, value: f64) -> Result<(), ResultsError> {
+        let object = format!("{}@{name}", loc.name());
+        self.check_finite(&object, &[value])?;
+        loc.new_attr::<f64>()
+            .shape(())
+            .create(name)
+            .and_then(|a| a.write_scalar(&value))
+            .map_err(self.hdf5(object))
+    }
+
+    fn matrix<T: H5Type + Copy, const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        rows: &[[T; N]],
+        units: &str,
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        let object = object_path(g, name);
+        let flat: Vec<T> = rows.iter().flatten().copied().collect();
+        let view = ndarray::ArrayView2::from_shape((rows.len(), N), &flat).map_err(|e| {
+            ResultsError::Malformed {
+                path: self.path.clone(),
+                object: object.clone(),
+                problem: e.to_string(),
+            }
+        })?;
+        let ds = g
+            .new_dataset_builder()
+            .obj_track_times(false)
+            .with_data(view)
+            .create(name)
+            .map_err(self.hdf5(&object))?;
+        self.describe(&ds, units, description)?;
+        Ok(ds)
+    }
+
+    /// An (n × N) float dataset, one row per item (points as `[x, z]`, circles as `[xc, yc, r]`).
+    pub fn f64_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        rows: &[[f64; N]],
+        units: &str,
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+        self.check_finite(&object_path(g, name), &flat)?;
+        self.matrix(g, name, rows, units, description)
+    }
+
+    /// An (n × N) float dataset whose `None` entries are stored as NaN (`missing_value = "NaN"`).
+    pub fn optional_f64_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        rows: &[Option<[f64; N]>],
+        units: &str,
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        let present: Vec<f64> = rows.iter().flatten().flatten().copied().collect();
+        self.check_finite(&object_path(g, name), &present)?;
+        let stored: Vec<[f64; N]> = rows.iter().map(|r| r.unwrap_or([f64::NAN; N])).collect();
+        let ds = self.matrix(g, name, &stored, units, description)?;
+        self.attr_text(&ds, "missing_value", "NaN")?;
+        Ok(ds)
+    }
+
+    /// An (n × N) unsigned-integer dataset (node triples of triangles).
+    pub fn u32_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        rows: &[[u32; N]],
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        self.matrix(g, name, rows, UNITS_ONE, description)
+    }
+
+    /// A 1-D unsigned-integer dataset (indices, counts, offsets).
+    pub fn u64s(
+        &self,
+        g: &Group,
+        name: &str,
+        data: &[u64],
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        self.array(g, name, data, UNITS_ONE, description)
+    }
+
+    /// A 1-D `u32` dataset (indices).
+    pub fn u32s(
+        &self,
+        g: &Group,
+        name: &str,
+        data: &[u32],
+        description: &str,
+    ) -> Result<Dataset, ResultsError> {
+        self.array(g, name, data, UNITS_ONE, description)
+    }
+
+    /// Optional texts: the strings (empty where `None`) in `name` and a `u8` presence mask in
+    /// `<name>_present` (1 = a value, 0 = none), so `Some("")` and `None` stay distinct.
+    pub fn optional_texts(
+        &self,
+        g: &Group,
+        name: &str,
+        values: &[Option<String>],
+        description: &str,
+    ) -> Result<(), ResultsError> {
+        let text: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
+        self.texts(g, name, &text, description)?;
+        let mask: Vec<u8> = values.iter().map(|v| u8::from(v.is_some())).collect();
+        let ds = self.array(
+            g,
+            &format!("{name}_present"),
+            &mask,
+            UNITS_ONE,
+            &format!("1 where {name} has a value, 0 where it has none"),
+        )?;
+        self.attr_text(&ds, "legend", "0=none; 1=value")
+    }
 }
 
 /// Reading context: the source path for error messages.
@@ -439,6 +563,106 @@ impl H5Reader {
             ));
         }
         Ok(v)
+    }
+
+    pub fn attr_f64(&self, loc: &Location, name: &str) -> Result<f64, ResultsError> {
+        let object = format!("{}@{name}", loc.name());
+        loc.attr(name).and_then(|a| a.read_scalar::<f64>()).map_err(self.hdf5(object))
+    }
+
+    fn matrix<T: H5Type + Copy + Default, const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+    ) -> Result<Vec<[T; N]>, ResultsError> {
+        let object = object_path(g, name);
+        let ds = self.dataset(g, name)?;
+        let shape = ds.shape();
+        if shape.len() != 2 || shape[1] != N {
+            return Err(self.malformed(object, format!("expected shape (n, {N}), found {shape:?}")));
+        }
+        let flat = ds.read_raw::<T>().map_err(self.hdf5(&object))?;
+        Ok(flat
+            .chunks_exact(N)
+            .map(|c| {
+                let mut row = [T::default(); N];
+                row.copy_from_slice(c);
+                row
+            })
+            .collect())
+    }
+
+    /// An (n × N) float dataset; `len` checks n when given.
+    pub fn f64_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        len: Option<usize>,
+    ) -> Result<Vec<[f64; N]>, ResultsError> {
+        let v = self.matrix::<f64, N>(g, name)?;
+        match len {
+            Some(n) if v.len() != n => Err(self.malformed(
+                object_path(g, name),
+                format!("{} rows where {n} were expected", v.len()),
+            )),
+            _ => Ok(v),
+        }
+    }
+
+    /// An (n × N) float dataset with NaN rows as `None`.
+    pub fn optional_f64_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+        len: usize,
+    ) -> Result<Vec<Option<[f64; N]>>, ResultsError> {
+        Ok(self
+            .f64_rows::<N>(g, name, Some(len))?
+            .into_iter()
+            .map(|r| (!r.iter().any(|v| v.is_nan())).then_some(r))
+            .collect())
+    }
+
+    pub fn u32_rows<const N: usize>(
+        &self,
+        g: &Group,
+        name: &str,
+    ) -> Result<Vec<[u32; N]>, ResultsError> {
+        self.matrix::<u32, N>(g, name)
+    }
+
+    pub fn u64s_len(&self, g: &Group, name: &str, len: usize) -> Result<Vec<u64>, ResultsError> {
+        let v: Vec<u64> = self.array(g, name)?;
+        if v.len() != len {
+            return Err(self.malformed(
+                object_path(g, name),
+                format!("{} values where {len} were expected", v.len()),
+            ));
+        }
+        Ok(v)
+    }
+
+    pub fn u32s_len(&self, g: &Group, name: &str, len: usize) -> Result<Vec<u32>, ResultsError> {
+        let v: Vec<u32> = self.array(g, name)?;
+        if v.len() != len {
+            return Err(self.malformed(
+                object_path(g, name),
+                format!("{} values where {len} were expected", v.len()),
+            ));
+        }
+        Ok(v)
+    }
+
+    /// Texts written by [`H5Writer::optional_texts`].
+    pub fn optional_texts(
+        &self,
+        g: &Group,
+        name: &str,
+        len: usize,
+    ) -> Result<Vec<Option<String>>, ResultsError> {
+        let text = self.texts_len(g, name, len)?;
+        let mask = self.codes(g, &format!("{name}_present"), len)?;
+        Ok(text.into_iter().zip(mask).map(|(t, m)| (m != 0).then_some(t)).collect())
     }
 
     /// Parses a serde-named enum stored as text.

@@ -3,19 +3,27 @@
 
 use crate::codes::{control_from_code, regime_from_code};
 use crate::error::ResultsError;
+use crate::geotech_read::{read_check_table, read_geotech_groups};
 use crate::h5io::H5Reader;
 use crate::{FORMAT_NAME, FORMAT_VERSION};
 use hdf5::Group;
 use std::path::Path;
 use tailtwin_core::report::{CatchmentSummary, StormSummary, StructureSummary};
 use tailtwin_core::{
-    Check, Diagnostics, Event, FloodRun, Hydrograph, Hyetograph, MassBalance, RatingCurve,
-    RatingRow, ReferenceLevel, Report, RoutedPond, StructureSeries, VolumeTerm,
+    Check, Diagnostics, Event, FloodRun, GeotechRun, Hydrograph, Hyetograph, MassBalance,
+    RatingCurve, RatingRow, ReferenceLevel, Report, RoutedPond, StructureSeries, VolumeTerm,
 };
 
-/// Reads a `results.h5` written by [`crate::write_results_h5`] back into a [`FloodRun`].
-pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
+/// Reads the seepage and stability products of any results file (from `tailtwin run`, written
+/// by [`crate::write_results_h5`], or from `tailtwin seepage`/`stability`, written by
+/// [`crate::write_geotech`]); `None` when the file has none.
+pub fn read_geotech(path: &Path) -> Result<Option<GeotechRun>, ResultsError> {
     let r = H5Reader::new(path);
+    let file = open_checked(&r, path)?;
+    read_geotech_groups(&r, &file)
+}
+
+fn open_checked(r: &H5Reader, path: &Path) -> Result<hdf5::File, ResultsError> {
     let file = hdf5::File::open(path).map_err(|source| ResultsError::Hdf5 {
         path: path.to_path_buf(),
         object: "/".into(),
@@ -31,6 +39,13 @@ pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
             ),
         ));
     }
+    Ok(file)
+}
+
+/// Reads a `results.h5` written by [`crate::write_results_h5`] back into a [`FloodRun`].
+pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
+    let r = H5Reader::new(path);
+    let file = open_checked(&r, path)?;
     let sg = r.group(&file, "scenario")?;
     let scenario_toml = r.text(&sg, "toml")?;
     let threads = r.u64_scalar(&sg, "threads")? as usize;
@@ -57,7 +72,13 @@ pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
     let routed = read_routed(&r, &file, &pond)?;
     let ratings = read_ratings(&r, &pond)?;
     let levels = read_levels(&r, &pond)?;
-    let report = read_report(&r, &file, &sg, &hydro)?;
+    let mut report = read_report(&r, &file, &sg, &hydro)?;
+    let geotech = read_geotech_groups(&r, &file)?;
+    if let Some(g) = &geotech {
+        // The Report's seepage and stability entries are the geotech run's (not stored twice).
+        report.seepage = g.profiles();
+        report.stability = g.stability_rows();
+    }
     Ok(FloodRun {
         report,
         scenario_toml,
@@ -67,7 +88,7 @@ pub fn read_results_h5(path: &Path) -> Result<FloodRun, ResultsError> {
         ratings,
         levels,
         threads,
-        geotech: None,
+        geotech,
     })
 }
 
@@ -221,41 +242,7 @@ fn read_diagnostics(r: &H5Reader, g: &Group) -> Result<Diagnostics, ResultsError
 }
 
 fn read_checks(r: &H5Reader, risk: &Group) -> Result<Vec<Check>, ResultsError> {
-    let g = r.group(risk, "checks")?;
-    let ids = r.texts(&g, "id")?;
-    let n = ids.len();
-    let t = |name| r.texts_len(&g, name, n);
-    let (zh, en, unit, cmp, status, std, clause, conf, note) = (
-        t("name_zh")?,
-        t("name_en")?,
-        t("unit")?,
-        t("comparison")?,
-        t("status")?,
-        t("standard")?,
-        t("clause")?,
-        t("confidence")?,
-        t("note")?,
-    );
-    let value = r.optional_f64s(&g, "value", n)?;
-    let limit = r.optional_f64s(&g, "limit", n)?;
-    let mut out = Vec::with_capacity(n);
-    for k in 0..n {
-        out.push(Check {
-            id: ids[k].clone(),
-            name_zh: zh[k].clone(),
-            name_en: en[k].clone(),
-            value: value[k],
-            limit: limit[k],
-            unit: unit[k].clone(),
-            comparison: cmp[k].clone(),
-            status: r.parse("/risk/checks/status", &status[k])?,
-            standard: r.parse("/risk/checks/standard", &std[k])?,
-            clause: clause[k].clone(),
-            confidence: r.parse("/risk/checks/confidence", &conf[k])?,
-            note: note[k].clone(),
-        });
-    }
-    Ok(out)
+    read_check_table(r, &r.group(risk, "checks")?, "/risk/checks")
 }
 
 fn read_report(

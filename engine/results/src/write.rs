@@ -3,12 +3,66 @@
 use crate::atomic::write_atomically;
 use crate::codes::{control_code, control_legend, regime_code, regime_legend, serde_name};
 use crate::error::ResultsError;
+use crate::geotech::{write_check_table, write_geotech_groups};
 use crate::h5io::{H5Writer, UNITS_ONE};
 use crate::{FORMAT_NAME, FORMAT_VERSION};
 use hdf5::Group;
 use std::path::Path;
 use tailtwin_core::report::{CatchmentSummary, StormSummary};
-use tailtwin_core::{FloodRun, MassBalance, RatingCurve, Report, RoutedPond};
+use tailtwin_core::{FloodRun, GeotechRun, MassBalance, RatingCurve, Report, RoutedPond};
+
+/// Writes the products of a seepage or stability command into `out_dir` (created if missing):
+/// `results.h5` with the root attributes, `/scenario` (`name` from `summary["scenario"]` when it
+/// is a string, `toml`, `engine_version`, `threads`) and the geotech groups, then
+/// `summary.json` = `summary` pretty-printed. Both atomically. Returns the two paths.
+pub fn write_geotech(
+    out_dir: &Path,
+    scenario_toml: &str,
+    threads: usize,
+    geotech: &GeotechRun,
+    summary: &serde_json::Value,
+) -> Result<Vec<std::path::PathBuf>, ResultsError> {
+    std::fs::create_dir_all(out_dir).map_err(|source| ResultsError::Io {
+        path: out_dir.to_path_buf(),
+        action: "create the output folder",
+        source,
+    })?;
+    let path = out_dir.join("results.h5");
+    let w = H5Writer { path: path.clone() };
+    let version = env!("CARGO_PKG_VERSION");
+    write_atomically(&path, |tmp| {
+        let file = hdf5::File::with_options()
+            .with_fcpl(|p| p.obj_track_times(false))
+            .create(tmp)
+            .map_err(|source| ResultsError::Hdf5 {
+            path: path.clone(),
+            object: "/".into(),
+            source,
+        })?;
+        w.attr_text(&file, "format", FORMAT_NAME)?;
+        w.attr_u64(&file, "format_version", FORMAT_VERSION)?;
+        w.attr_text(&file, "engine_version", version)?;
+        let g = w.group(&file, "scenario")?;
+        if let Some(name) = summary.get("scenario").and_then(|v| v.as_str()) {
+            w.text(&g, "name", name, "scenario name")?;
+        }
+        w.text(&g, "toml", scenario_toml, "the scenario file, verbatim")?;
+        w.text(&g, "engine_version", version, "tailtwin version that wrote this file")?;
+        w.u64_scalar(&g, "threads", threads as u64, UNITS_ONE, "worker threads used")?;
+        write_geotech_groups(&w, &file, geotech)?;
+        file.close().map_err(|source| ResultsError::Hdf5 {
+            path: path.clone(),
+            object: "/ (closing)".into(),
+            source,
+        })
+    })?;
+    let json_path = out_dir.join("summary.json");
+    let mut text = serde_json::to_string_pretty(summary)
+        .map_err(|source| ResultsError::Json { path: json_path.clone(), source })?;
+    text.push('\n');
+    crate::atomic::write_bytes_atomically(&json_path, text.as_bytes())?;
+    Ok(vec![path, json_path])
+}
 
 /// Writes `run` to `path` as HDF5 (atomically: a temporary file beside it, then a rename).
 ///
@@ -50,7 +104,11 @@ fn write_contents(w: &H5Writer, root: &Group, run: &FloodRun) -> Result<(), Resu
     write_pond(w, root, run)?;
     write_risk(w, root, report)?;
     write_diagnostics(w, root, &run.routed)?;
-    write_summary(w, root, report)
+    write_summary(w, root, report)?;
+    if let Some(g) = &run.geotech {
+        write_geotech_groups(w, root, g)?;
+    }
+    Ok(())
 }
 
 fn write_hydrology(w: &H5Writer, root: &Group, run: &FloodRun) -> Result<(), ResultsError> {
@@ -250,33 +308,7 @@ fn write_risk(w: &H5Writer, root: &Group, report: &Report) -> Result<(), Results
     )?;
 
     let cg = w.group(&g, "checks")?;
-    let c = &report.checks;
-    let col = |f: fn(&tailtwin_core::Check) -> String| c.iter().map(f).collect::<Vec<_>>();
-    w.texts(&cg, "id", &col(|x| x.id.clone()), "check id")?;
-    w.texts(&cg, "name_zh", &col(|x| x.name_zh.clone()), "check name in Chinese")?;
-    w.texts(&cg, "name_en", &col(|x| x.name_en.clone()), "check name in English")?;
-    let values: Vec<Option<f64>> = c.iter().map(|x| x.value).collect();
-    let limits: Vec<Option<f64>> = c.iter().map(|x| x.limit).collect();
-    w.optional_f64s(&cg, "value", &values, "see unit", "computed value (NaN: descriptive row)")?;
-    w.optional_f64s(&cg, "limit", &limits, "see unit", "limit compared with (NaN: none)")?;
-    w.texts(&cg, "unit", &col(|x| x.unit.clone()), "unit of value and limit, per row")?;
-    w.texts(
-        &cg,
-        "comparison",
-        &col(|x| x.comparison.clone()),
-        "how value and limit compare to pass",
-    )?;
-    w.texts(&cg, "status", &col(|x| serde_name(&x.status)), "pass, fail, info, not_applicable")?;
-    w.texts(&cg, "standard", &col(|x| serde_name(&x.standard)), "standard of the limit")?;
-    w.texts(&cg, "clause", &col(|x| x.clause.clone()), "clause of the standard")?;
-    w.texts(
-        &cg,
-        "confidence",
-        &col(|x| serde_name(&x.confidence)),
-        "verified, secondary, recalled, site",
-    )?;
-    w.texts(&cg, "note", &col(|x| x.note.clone()), "explanation")?;
-    Ok(())
+    write_check_table(w, &cg, &report.checks)
 }
 
 fn write_diagnostics(w: &H5Writer, root: &Group, r: &RoutedPond) -> Result<(), ResultsError> {

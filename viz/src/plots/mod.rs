@@ -1,10 +1,18 @@
 //! The four plots of a flood run, each drawn by one backend-generic function so the PNG and the
 //! SVG are the same picture.
 
+mod geotech;
 mod hydrographs;
 mod rating;
 mod safety;
+mod section;
+mod slope;
 mod stage;
+
+pub(crate) use geotech::write_geotech_plots_with_svg;
+pub use geotech::{
+    GeotechPlot, GeotechPlotOptions, geotech_plots, render_geotech_png, render_geotech_svg,
+};
 
 use crate::error::VizError;
 use crate::font::{FONT_FAMILY, ensure_cjk_font};
