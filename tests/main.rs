@@ -6,6 +6,7 @@ mod cli;
 mod hydrology;
 mod inundation;
 mod results_viz;
+mod results_viz_geotech;
 mod risk_checks;
 mod routing;
 mod scenario;

@@ -625,7 +625,7 @@ fn structure_id_with_slash_is_rejected() {
 }
 
 /// Width, height and number of distinct colours of a PNG.
-fn png_stats(path: &Path) -> (u32, u32, usize) {
+pub(crate) fn png_stats(path: &Path) -> (u32, u32, usize) {
     let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
@@ -695,7 +695,7 @@ fn write_all_produces_decodable_plots_with_chinese_labels() {
 
 /// Checks that every opened element is closed in order (void elements and `<…/>` excepted);
 /// returns the first problem.
-fn unbalanced(html: &str) -> Option<String> {
+pub(crate) fn unbalanced(html: &str) -> Option<String> {
     const VOID: [&str; 6] = ["meta", "br", "hr", "img", "link", "input"];
     let mut stack: Vec<String> = Vec::new();
     let mut rest = html;

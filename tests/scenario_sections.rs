@@ -116,6 +116,24 @@ fn csv_point_lists_equal_the_inline_ones() {
     let control = s.sections[0].control_line.as_ref().expect("control line");
     assert_eq!(control.points().len(), 2);
     assert_eq!((control.last().x, control.last().z), (20.0, 5.0));
+    // The stability block's point lists read the same CSV form.
+    let with_stability = format!(
+        "{text}\n[stability]\nsearch = {{ kind = \"polyline\", points = \"control.csv\" }}\n\
+         pore_water = {{ phreatic_line = \"control.csv\" }}\n"
+    );
+    let st = scenario::parse(&with_stability, dir.path(), "csv.toml")
+        .expect("valid")
+        .stability
+        .expect("[stability]");
+    let PoreWaterSpec::PhreaticLine { line, .. } = &st.pore_water else {
+        panic!("phreatic line expected, got {:?}", st.pore_water)
+    };
+    assert_eq!(line, control);
+    let SurfacesSpec::Specified(tailtwin::core::SlipSurface::Polyline { points }) = &st.surfaces
+    else {
+        panic!("polyline surface expected")
+    };
+    assert_eq!(points.as_slice(), control.points());
     // A CSV with a misspelt column names the key and the column.
     std::fs::write(dir.path().join("bad.csv"), "x,z_m\n0,0\n20,0\n").expect("write");
     let bad = text.replace("base = \"base.csv\"", "base = \"bad.csv\"");
@@ -236,6 +254,15 @@ fn bad_section_inputs_name_the_key_path() {
                 "surface = [[0.0, 10.0], [12.0, 10.0], [11.0, 10.0], [20.0, 10.0]]",
             ),
             "section[0].surface[2]",
+        ),
+        (
+            "a base above the surface",
+            replace(
+                RECTANGLE,
+                "base = [[0.0, 0.0], [20.0, 0.0]]",
+                "base = [[0.0, 0.0], [10.0, 11.0], [20.0, 0.0]]",
+            ),
+            "section[0].base",
         ),
         (
             "surface and base of different extent",
@@ -398,4 +425,84 @@ fn section_only_scenario_refuses_flood_routing_with_a_pond_error() {
     assert!(e.to_string().starts_with("pond: this command needs a [pond]"), "{e}");
     let e = tailtwin::pipeline::rating_stages(&s, 10).expect_err("no pond");
     assert!(e.to_string().starts_with("pond: this command needs a [pond]"), "{e}");
+}
+
+// Goal: through the binary, `check` accepts a section-only scenario (exit 0) and the flood
+// commands refuse it as bad input (exit 2) naming [pond]. Setup: RECTANGLE written to a temp
+// file. Reference: DESIGN.md §5 exit codes. Tolerance: exact codes.
+#[test]
+fn flood_commands_exit_2_on_a_section_only_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("rectangle.toml");
+    std::fs::write(&file, RECTANGLE).expect("write scenario");
+    let f = file.to_str().expect("utf-8 path");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tailtwin"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the tailtwin binary runs")
+    };
+    let o = run(&["check", f, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["sections"], serde_json::json!(["rectangular dam"]));
+    let out = dir.path().join("out");
+    let out = out.to_str().expect("utf-8 path");
+    for args in [vec!["run", f, "--out", out], vec!["flood", f], vec!["rating", f]] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("pond: this command needs a [pond]"), "{args:?}: {err}");
+    }
+}
+
+// Goal: the demo's dam section and stability block read as designed. Setup: scenarios/demo/
+// valley-pond.toml. Reference: the values written there (beach crest 371.5 m at x = 378 m, 1 %
+// beach, normal level 368.5 m meeting it 300 m out). Tolerance: exact.
+#[test]
+fn demo_section_reads_as_designed() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let s = scenario::load(&root.join("scenarios/demo/valley-pond.toml")).expect("valid demo");
+    let pond = s.pond.as_ref().expect("the demo has a pond");
+    assert_eq!(s.sections.len(), 1);
+    let spec = &s.sections[0];
+    let sec = &spec.section;
+    assert_eq!(sec.name, "main");
+    let zones: Vec<&str> = sec.zones.iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(zones, ["foundation", "starter dam", "tailings sand", "tailings silt"]);
+    // Materials in order of first use by the zones.
+    let materials: Vec<&str> = sec.materials.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(materials, ["foundation", "starter dam rockfill", "tailings sand", "tailings silt"]);
+    assert_eq!(sec.drains.len(), 1);
+    assert_eq!(sec.stations_x, vec![420.0, 480.0, 540.0, 600.0]);
+    assert_eq!(spec.min_burial_depth_m, Some(6.0));
+    // The section agrees with [pond]: crest, beach crest, and the normal level on the 1 % beach.
+    let top = sec.surface.points().iter().map(|p| p.z).fold(f64::MIN, f64::max);
+    assert_eq!(top, pond.crest.m());
+    assert_eq!(sec.surface_z_at(378.0), Some(pond.beach_crest.m()));
+    assert_eq!(sec.surface_z_at(78.0), Some(pond.normal_level.m()));
+    assert!(sec.pond_bottom_m() <= pond.normal_level.m());
+    let seepage = s.seepage.as_ref().expect("[seepage]");
+    assert!(seepage.at_pond_levels && seepage.pond_levels_m.is_empty());
+    let st = s.stability.as_ref().expect("[stability]");
+    assert_eq!(st.section.as_deref(), Some("main"));
+    assert_eq!(st.pore_water, PoreWaterSpec::Seepage);
+    assert_eq!(
+        st.load_cases,
+        vec![LoadCaseKind::Normal, LoadCaseKind::Flood, LoadCaseKind::Special],
+        "a routed pond and kh > 0 give all three cases by default"
+    );
+    assert_eq!(st.surfaces, SurfacesSpec::Auto);
+    assert_eq!(s.stability_section_index(), Some(0));
+    assert_eq!(s.seepage_spec(), *seepage);
+    // Without [seepage] the defaults solve at the pond's levels.
+    let text = std::fs::read_to_string(root.join("scenarios/demo/valley-pond.toml")).expect("demo");
+    let without = text.replace("[seepage]\ntarget_size_m = 4.0", "");
+    assert_ne!(without, text, "the demo's [seepage] anchor moved");
+    let s = scenario::parse(&without, &root.join("scenarios/demo"), "demo.toml").expect("valid");
+    assert!(s.seepage.is_none());
+    let d = s.seepage_spec();
+    assert!(d.at_pond_levels && d.pond_levels_m.is_empty() && !d.draw_mesh);
+    assert_eq!(d.settings, tailtwin::seepage::SeepageSettings::default());
 }

@@ -13,6 +13,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                     "ok": true,
                     "scenario": s.meta.name,
                     "structures": s.structures.len(),
+                    "sections": s.sections.iter().map(|x| &x.section.name).collect::<Vec<_>>(),
                     "problems": [],
                 }))?;
             } else {

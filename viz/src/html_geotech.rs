@@ -129,9 +129,7 @@ pub(crate) fn stability_section(h: &mut String, g: &GeotechRun, plots: &[(Geotec
         let (class, result) = match r.meets_minimum {
             Some(true) => ("pass", "满足 / meets".to_owned()),
             Some(false) => ("fail", "不满足 / FAIL".to_owned()),
-            None if r.fos.is_none() => {
-                ("fail", format!("无解 / no FoS: {}", r.error.as_deref().unwrap_or("")))
-            }
+            None if r.fos.is_none() => ("fail", "无解 / no FoS".to_owned()),
             None => ("na", "未比较 / not compared".to_owned()),
         };
         let source = r
@@ -155,6 +153,13 @@ pub(crate) fn stability_section(h: &mut String, g: &GeotechRun, plots: &[(Geotec
             esc(r.legacy_standing.as_deref().unwrap_or("—")),
             r.trials,
         );
+        if let Some(e) = &r.error {
+            let _ = writeln!(
+                h,
+                "<tr class=\"noterow\"><td></td><td colspan=\"9\" class=\"note\">{}</td></tr>",
+                esc(e)
+            );
+        }
     }
     h.push_str("</table>\n");
     let checks: Vec<&Check> = g.checks.iter().filter(|c| !is_seepage_check(c)).collect();

@@ -103,5 +103,45 @@ fn first_non_finite(r: &Report) -> Option<(String, f64)> {
             fields.push((format!("checks[{k}].limit ({})", c.id), v));
         }
     }
+    for (k, p) in r.seepage.iter().enumerate() {
+        let scalars = [
+            ("pond_level_m", p.pond_level_m),
+            ("discharge_m2s", p.discharge_m2s),
+            ("seepage_face_length_m", p.seepage_face_length_m),
+            ("inflow_m2s", p.inflow_m2s),
+            ("outflow_m2s", p.outflow_m2s),
+            ("mass_balance_error_pct", p.mass_balance_error_pct),
+        ];
+        for (name, v) in scalars {
+            fields.push((format!("seepage[{k}].{name}"), v));
+        }
+        let optional = [
+            ("exit_x_m", p.exit_x_m),
+            ("exit_elevation_m", p.exit_elevation_m),
+            ("min_burial_depth_m", p.min_burial_depth_m),
+        ];
+        for (name, v) in optional {
+            if let Some(v) = v {
+                fields.push((format!("seepage[{k}].{name}"), v));
+            }
+        }
+        for (i, q) in p.phreatic_line.iter().chain(&p.seepage_face).enumerate() {
+            fields.push((format!("seepage[{k}].phreatic_line/seepage_face[{i}]"), q[0]));
+            fields.push((format!("seepage[{k}].phreatic_line/seepage_face[{i}]"), q[1]));
+        }
+        for (i, b) in p.burial.iter().enumerate() {
+            fields.push((format!("seepage[{k}].burial[{i}].depth_m"), b.depth_m));
+        }
+    }
+    for (k, s) in r.stability.iter().enumerate() {
+        fields.push((format!("stability[{k}].kh"), s.kh));
+        for (name, v) in
+            [("fos", s.fos), ("required_fos", s.required_fos), ("pond_level_m", s.pond_level_m)]
+        {
+            if let Some(v) = v {
+                fields.push((format!("stability[{k}].{name}"), v));
+            }
+        }
+    }
     fields.into_iter().find(|(_, v)| !v.is_finite())
 }

@@ -34,6 +34,26 @@ pub struct Scenario {
     pub base_dir: PathBuf,
 }
 
+impl Scenario {
+    /// `[seepage]` as given, or the defaults (which solve at the pond's levels when there is a
+    /// `[pond]`).
+    pub fn seepage_spec(&self) -> SeepageSpec {
+        self.seepage.clone().unwrap_or_else(|| SeepageSpec {
+            settings: tailtwin_seepage::SeepageSettings::default(),
+            pond_levels_m: Vec::new(),
+            at_pond_levels: self.pond.is_some(),
+            draw_mesh: false,
+        })
+    }
+
+    /// Index in [`Scenario::sections`] of the section `[stability]` analyses (validation has
+    /// checked the name and filled in the default, the first section).
+    pub fn stability_section_index(&self) -> Option<usize> {
+        let name = self.stability.as_ref()?.section.as_deref()?;
+        self.sections.iter().position(|s| s.section.name == name)
+    }
+}
+
 /// Operating period for the design-flood table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperatingPeriod {

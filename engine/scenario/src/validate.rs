@@ -164,16 +164,15 @@ fn geotech(
     if raw.material.is_empty() && !raw.section.is_empty() {
         p.push("material", "missing: the sections' zones need [[material]]s");
     }
-    if !raw.section.is_empty() && !solves_levels {
-        let pore_water_needs_levels = raw.stability.as_ref().is_none_or(|s| s.needs_seepage());
-        if pore_water_needs_levels {
-            p.push(
-                "seepage.pond_levels_m",
-                "missing: without a [pond] the sections need the pond levels to solve \
-                 ([seepage] pond_levels_m), or a [stability] whose pore_water is \"dry\", \
-                 { ru = … } or { phreatic_line = … }",
-            );
-        }
+    // With a [stability] block, its pore water decides whether levels are needed (reported
+    // there, at `stability.pore_water`).
+    if !raw.section.is_empty() && !solves_levels && raw.stability.is_none() {
+        p.push(
+            "seepage.pond_levels_m",
+            "missing: no pond level is solved for the sections (no [pond], or at_pond_levels = \
+             false): give [seepage] pond_levels_m, or a [stability] whose pore_water is \"dry\", \
+             { ru = … } or { phreatic_line = … }",
+        );
     }
     let mut levels: Vec<(String, f64)> = given_levels
         .iter()

@@ -46,8 +46,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(control.is_some())
         + usize::from(options.draw_mesh);
     let title = GeotechPlot::Seepage { section: index }.title(g);
-    let (area, legend_area) = layout(root, &title, rows)?;
-    let mut chart = section_chart(&area, (x0, x1), (z0, z1))?;
+    let (area, legend_area) = layout(root, &title, None, rows)?;
+    let mut chart = section_chart(&area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.55)?;
 
     if options.draw_mesh
@@ -56,9 +56,10 @@ pub(super) fn draw<DB: DrawingBackend>(
         let n = &run.fields.nodes;
         let style = RGBColor(60, 60, 60).mix(0.25).stroke_width(1);
         chart
-            .draw_series(run.fields.triangles.iter().map(|t| {
-                let p = |k: u32| (n[k as usize][0], n[k as usize][1]);
-                PathElement::new(vec![p(t[0]), p(t[1]), p(t[2]), p(t[0])], style)
+            .draw_series(run.fields.triangles.iter().filter_map(|t| {
+                // A triangle naming a missing node is skipped rather than drawn wrong.
+                let p = |k: u32| n.get(k as usize).map(|q| (q[0], q[1]));
+                Some(PathElement::new(vec![p(t[0])?, p(t[1])?, p(t[2])?, p(t[0])?], style))
             }))
             .or_draw()?;
         legend.push((
@@ -125,7 +126,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             .or_draw()?;
     }
     if !s.pipes.is_empty() {
-        legend.push((Swatch::Dot(PIPE), "排渗管 / Drainage pipe".into()));
+        legend.push((Swatch::Triangle(PIPE), "排渗管 / Drainage pipe".into()));
     }
     if let Some(l) = control {
         chart
@@ -134,11 +135,16 @@ pub(super) fn draw<DB: DrawingBackend>(
         legend.push((Swatch::Dashed(CONTROL, 2), "浸润线控制线 / Phreatic control line".into()));
     }
 
-    for (k, run) in runs.iter().enumerate() {
-        let p = &run.profile;
+    // Phreatic lines, highest level first so the lower ones lie on top; then the seepage faces
+    // and exit points over them. Exit labels go left of the point in the right quarter.
+    for &k in &order {
+        let p = &runs[k].profile;
         chart
             .draw_series(LineSeries::new(points_of(&p.phreatic_line), colors[k].stroke_width(3)))
             .or_draw()?;
+    }
+    for (k, run) in runs.iter().enumerate() {
+        let p = &run.profile;
         legend.push((
             Swatch::Line(colors[k], 3),
             format!(
@@ -149,7 +155,12 @@ pub(super) fn draw<DB: DrawingBackend>(
                 crate::format::num(p.discharge_m2s)
             ),
         ));
-        if p.seepage_face.len() >= 2 {
+    }
+    let mut any_face = false;
+    for (k, run) in runs.iter().enumerate() {
+        let p = &run.profile;
+        if p.seepage_face.len() >= 2 && p.seepage_face_length_m > 0.0 {
+            any_face = true;
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     points_of(&p.seepage_face),
@@ -158,20 +169,25 @@ pub(super) fn draw<DB: DrawingBackend>(
                 .or_draw()?;
         }
         if let (Some(x), Some(z)) = (p.exit_x_m, p.exit_elevation_m) {
+            let right = x > x0 + 0.75 * (x1 - x0);
+            let (hpos, dx) = if right { (HPos::Right, -10) } else { (HPos::Left, 10) };
+            let style = font(NOTE_SIZE).color(&colors[k]).pos(Pos::new(hpos, VPos::Bottom));
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((x, z))
                         + Circle::new((0, 0), 6, colors[k].filled())
                         + Text::new(
-                            format!("逸出点 / exit {z:.2} m"),
-                            (10, -20 - 18 * k as i32),
-                            font(NOTE_SIZE).color(&colors[k]),
+                            format!("逸出点 {} / exit {z:.2} m", p.level.label_zh()),
+                            (dx, -8 - 20 * k as i32),
+                            style,
                         ),
                 ))
                 .or_draw()?;
         }
     }
-    legend.push((Swatch::Line(FACE, 6), "渗出面 / Seepage face".into()));
+    if any_face {
+        legend.push((Swatch::Line(FACE, 6), "渗出面 / Seepage face".into()));
+    }
 
     // Burial depths of the lowest level solved (normal first): a vertical bar from the surface
     // down to the phreatic line, with the depth written above the surface.
