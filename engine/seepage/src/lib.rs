@@ -269,11 +269,15 @@ pub struct SeepageDiagnostics {
     pub nodes: usize,
     pub elements: usize,
     pub min_angle_deg: f64,
+    /// Iterations of the solve; after [`solve_level`], of all its passes (base mesh and exit
+    /// refinement) together.
     pub iterations: usize,
+    /// The last solve's iterations.
     pub history: Vec<IterationRecord>,
-    /// Element matrices, pattern and symbolic factorisation, s.
+    /// Element matrices, pattern and symbolic factorisation, s (all passes after
+    /// [`solve_level`]).
     pub setup_s: f64,
-    /// The iteration loop and products, s.
+    /// The iteration loop and products, s (all passes after [`solve_level`]).
     pub solve_s: f64,
     pub seconds_per_iteration: f64,
     /// Anything the user should know (e.g. an exit-refinement pass that was abandoned).
@@ -343,7 +347,16 @@ pub fn solve_level(
         let section = model.section();
         let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
         match SeepageModel::with_mesh(section, mesh, settings)?.solve_from(level, Some(&result)) {
-            Ok(refined) => result = refined,
+            Ok(mut refined) => {
+                // Report the work of every pass, not only the (warm-started, short) last one.
+                let (d, before) = (&mut refined.diagnostics, &result.diagnostics);
+                d.iterations += before.iterations;
+                d.setup_s += before.setup_s;
+                d.solve_s += before.solve_s;
+                d.seconds_per_iteration = d.solve_s / d.iterations.max(1) as f64;
+                d.warnings.splice(0..0, before.warnings.iter().cloned());
+                result = refined;
+            }
             // Keep the converged coarser solution rather than fail: the exit is then
             // resolved to the base mesh only, which the warning says.
             Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
