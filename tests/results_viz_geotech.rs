@@ -438,10 +438,12 @@ fn every_geotech_dataset_has_units_and_description() {
     let (n, m) = (g.seepage[0].fields.nodes.len(), g.seepage[0].fields.triangles.len());
     let rows = g.stability[0].rows.len();
     let get = |p: &str| all.iter().find(|d| d.path == p).unwrap_or_else(|| panic!("{p} missing"));
-    let expect: [(&str, &str, Vec<usize>); 16] = [
+    let expect: [(&str, &str, Vec<usize>); 18] = [
         ("/sections/section_00/surface", "m", vec![5, 2]),
         ("/sections/section_00/zones/points", "m", vec![14, 2]),
         ("/sections/section_00/pipes", "m", vec![2, 2]),
+        ("/sections/section_00/materials/k_major", "m/s", vec![3]),
+        ("/sections/section_00/materials/friction_angle", "degree", vec![3]),
         ("/seepage/run_00/nodes", "m", vec![n, 2]),
         ("/seepage/run_00/triangles", "1", vec![m, 3]),
         ("/seepage/run_00/element_zone", "1", vec![m]),
@@ -520,7 +522,7 @@ fn geotech_plots_are_drawn_with_bilingual_labels() {
         .unwrap();
     for label in [
         "坝坡稳定 正常运行 / Slope stability, normal operation",
-        "要求 / required K ≥ 1.300",
+        "要求安全系数 / Required factor of safety: K ≥ 1.300",
         &format!("Bishop {:.3}", bishop.fos.unwrap()),
         "安全系数 / FoS",
         "浸润线 / Phreatic line",
@@ -532,6 +534,10 @@ fn geotech_plots_are_drawn_with_bilingual_labels() {
     let mesh = dir.path().join("mesh.png");
     let opts = GeotechPlotOptions { draw_mesh: true };
     render_geotech_png(GeotechPlot::Seepage { section: 0 }, g, &opts, &mesh).unwrap();
+    if let Some(k) = std::env::var_os("TAILTWIN_KEEP_OUTPUT") {
+        fs::create_dir_all(Path::new(&k).join("geotech")).unwrap();
+        fs::copy(&mesh, Path::new(&k).join("geotech/seepage_00_mesh.png")).unwrap();
+    }
     assert!(
         fs::metadata(&mesh).unwrap().len()
             > fs::metadata(dir.path().join("plots/seepage_00.png")).unwrap().len()
@@ -571,4 +577,65 @@ fn report_has_seepage_and_stability_sections() {
     for external in ["src=\"http", "href=\"http", "<script", "<link"] {
         assert!(!html.contains(external), "report refers to {external}");
     }
+}
+
+// Goal: the geotech groups keep the writer's guarantees: no silent NaN (a NaN where a value is
+// required is an error naming the dataset, and the old file stays), and the same run gives
+// byte-identical files. Setup: the flood + geotech fixture, then a NaN discharge.
+#[test]
+fn geotech_groups_reject_nan_and_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.h5"), dir.path().join("b.h5"));
+    let run = flood_with_geotech();
+    write_results_h5(&a, &run).unwrap();
+    write_results_h5(&b, &run).unwrap();
+    assert!(fs::read(&a).unwrap() == fs::read(&b).unwrap(), "files differ");
+    let mut bad = run.clone();
+    bad.geotech.as_mut().unwrap().seepage[1].profile.discharge_m2s = f64::NAN;
+    let e = write_results_h5(&a, &bad).unwrap_err().to_string();
+    assert!(e.contains("/seepage/run_01/discharge") && e.contains("NaN"), "{e}");
+    assert_eq!(read_results_h5(&a).unwrap(), run);
+    let mut bad = run.clone();
+    bad.report.stability[0].kh = f64::INFINITY;
+    let e = tailtwin::results::write_summary_json(&dir.path().join("s.json"), &bad.report)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("stability[0].kh"), "{e}");
+}
+
+// Goal: viz redraws the geotech plots and report sections from results.h5 alone, identical to
+// those drawn from the run in memory. Setup: write_all, then redraw_from_results.
+#[test]
+fn redraw_from_results_gives_identical_geotech_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = flood_with_geotech();
+    write_all(dir.path(), &run).unwrap();
+    let again = dir.path().join("again");
+    let files = tailtwin::viz::redraw_from_results(&dir.path().join("results.h5"), &again).unwrap();
+    let g = run.geotech.as_ref().unwrap();
+    let n = tailtwin::viz::PlotKind::ALL.len() + geotech_plots(g).len();
+    assert_eq!(files.len(), 2 * n + 1);
+    for p in geotech_plots(g) {
+        let name = format!("plots/{}.svg", p.file_stem());
+        let (x, y) = (dir.path().join(&name), again.join(&name));
+        assert!(fs::read(x).unwrap() == fs::read(y).unwrap(), "{name} differs");
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("report.html")).unwrap(),
+        fs::read_to_string(again.join("report.html")).unwrap()
+    );
+}
+
+// Goal: a file whose mesh names a node that does not exist is rejected on reading with the
+// object named (viz would otherwise index past the nodes). Setup: the fixture with one triangle
+// pointing one past the last node, written and read back.
+#[test]
+fn reading_a_mesh_with_a_missing_node_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = geotech().clone();
+    let n = g.seepage[0].fields.nodes.len() as u32;
+    g.seepage[0].fields.triangles[7][1] = n;
+    let files = write_geotech(dir.path(), "", 1, &g, &serde_json::json!({})).unwrap();
+    let e = read_geotech(&files[0]).unwrap_err().to_string();
+    assert!(e.contains("/seepage/run_00/triangles") && e.contains("triangle 7"), "{e}");
 }

@@ -68,7 +68,7 @@ pub fn compute(args: &Args) -> anyhow::Result<Outcome> {
 
 /// Whether the flood must run first: a pond with a forcing, and seepage at the pond levels.
 fn needs_flood(s: &Scenario) -> bool {
-    let at_levels = s.seepage.as_ref().is_none_or(|p| p.at_pond_levels);
+    let at_levels = s.seepage_spec().at_pond_levels;
     let forcing = s.storm.is_some() || s.catchment.is_some() || s.inflow.is_some();
     at_levels && s.pond.is_some() && forcing
 }
@@ -132,7 +132,7 @@ fn write_out(
     let toml = &o.scenario.source_toml;
     let mut files = tailtwin::results::write_geotech(dir, toml, args.threads(), geotech, summary)
         .with_context(|| format!("writing the results into {}", dir.display()))?;
-    let draw_mesh = o.scenario.seepage.as_ref().is_some_and(|p| p.draw_mesh);
+    let draw_mesh = o.scenario.seepage_spec().draw_mesh;
     let options = tailtwin::viz::GeotechPlotOptions { draw_mesh };
     files.extend(
         tailtwin::viz::render_geotech_with(dir, geotech, &options)

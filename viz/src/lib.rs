@@ -10,6 +10,12 @@
 //! - [`redraw_from_results`]`(results_h5, out_dir)`: plots and report from a file.
 //! - [`write_plots`]`(dir, &FloodRun)`, [`render_png`], [`render_svg`] for single plots;
 //!   [`render_report_html`] / [`write_report_html`] for the page.
+//! - [`render_geotech`]`(out_dir, &GeotechRun) -> Vec<PathBuf>` (and [`render_geotech_with`]
+//!   with [`GeotechPlotOptions`], e.g. the mesh): the seepage and stability plots into
+//!   `out_dir/plots/`; [`geotech_plots`], [`render_geotech_png`], [`render_geotech_svg`] for
+//!   single plots. [`write_all`] and [`redraw_from_results`] draw them too when the run has
+//!   geotech products, and the report then has the seepage and stability sections
+//!   ([`render_report_html_with_geotech`]).
 //! - Errors: [`VizError`] (no CJK font, drawing, I/O with path, or a wrapped
 //!   [`tailtwin_results::ResultsError`]).
 //!
@@ -20,6 +26,8 @@
 //! | `stage` | pond level against time; every [`tailtwin_core::ReferenceLevel`] as a labelled dashed line (a label that would collide with the one below moves to the left end); the peak marked |
 //! | `freeboard_beach` | freeboard and dry-beach length against time in two panels, each with its limit from the checks with ids `freeboard` and `beach_length` (comparison, standard, clause, and "recalled" when so), the failing side shaded |
 //! | `rating_curves` | stage (y) against discharge (x) for each structure and the combined curve; each regime change marked and labelled (堰流 / weir → 有压流 / pressure …) |
+//! | `seepage_NN` | section NN: zones filled by material, optional mesh, the pond at each level, the phreatic line of every level (normal blue, design flood red, given levels other colours) with its discharge, drains (filled, outlined), pipes (triangles), seepage face (thick orange) and exit points, burial depth bars with the depth at each station, the control line (dashed); the vertical exaggeration is stated on the axis when not to scale |
+//! | `stability_NN_<case>` | section NN under a load case (`normal`, `flood`, `special`): zones, the pond, the load case's phreatic line, up to 20 near-critical surfaces and the FoS grid centres coloured by FoS (colour bar), each method's critical surface in bold labelled "Bishop 1.342"; title with the load case and the required FoS and its source |
 //!
 //! Labels are bilingual ("库水位 / Pond level (m)"). PNG and SVG come from the same
 //! backend-generic drawing code, so they show the same picture. Output is deterministic.
@@ -42,7 +50,12 @@
 //! overtopping); the full check table (value, comparison, limit, unit, result coloured
 //! pass/fail, standard, clause, confidence with recalled limits highlighted and explained);
 //! per-structure peaks with regime and control at the peak level; storm and catchment; mass
-//! balance; solver diagnostics and events (first 60); warnings; plots. All run text is
+//! balance; solver diagnostics and events (first 60); with geotech products "渗流 / Seepage"
+//! (per section × level: pond level, discharge in m²/s per m and L/s per 100 m, exit elevation,
+//! face length, minimum burial depth against the required one, balance, iterations, nodes;
+//! the burial check rows; the section plot) and "稳定 / Slope stability" (load case, method,
+//! pond level, k_h, FoS, required with source, result, legacy standing, trials, error notes;
+//! the FoS check rows; the stability plots); warnings; plots. All run text is
 //! HTML-escaped.
 //!
 //! # Verification (tests/results_viz.rs, unit tests)
@@ -51,6 +64,8 @@
 //! (every check id, balanced tags, escaping, no external resources),
 //! `redraw_from_results_gives_identical_plots` (file → identical SVG and HTML),
 //! `unwritable_directory_is_a_typed_error`, `only_fonts_covering_the_cjk_labels_are_accepted`.
+//! Geotech (tests/results_viz_geotech.rs): `geotech_plots_are_drawn_with_bilingual_labels`,
+//! `report_has_seepage_and_stability_sections`, `redraw_from_results_gives_identical_geotech_plots`.
 //! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
 
 mod error;

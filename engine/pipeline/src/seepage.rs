@@ -94,9 +94,9 @@ struct Level {
 }
 
 fn levels(s: &Scenario, design_flood_peak_m: Option<f64>) -> Vec<Level> {
-    let spec = s.seepage.as_ref();
+    let spec = s.seepage_spec();
     let mut out = Vec::new();
-    if spec.is_none_or(|p| p.at_pond_levels)
+    if spec.at_pond_levels
         && let Some(normal) = pond_normal_level_m(s)
     {
         out.push(Level {
@@ -112,7 +112,7 @@ fn levels(s: &Scenario, design_flood_peak_m: Option<f64>) -> Vec<Level> {
             });
         }
     }
-    for (j, &z) in spec.map(|p| p.pond_levels_m.as_slice()).unwrap_or(&[]).iter().enumerate() {
+    for (j, &z) in spec.pond_levels_m.iter().enumerate() {
         out.push(Level {
             kind: LevelKind::Given,
             value_m: z,

@@ -6,6 +6,7 @@ use crate::codes::serde_name;
 use crate::error::ResultsError;
 use crate::h5io::{H5Writer, UNITS_ONE};
 use hdf5::Group;
+use tailtwin_core::section::{Material, Strength};
 use tailtwin_core::{Check, DamSection, GeotechRun, SeepageRun, SlipSurface, StabilityRun};
 
 /// A slice-table column: name, field, units, description.
@@ -128,6 +129,7 @@ fn write_section(w: &H5Writer, g: &Group, s: &DamSection) -> Result<(), ResultsE
     w.f64_rows(g, "base", &pts(s.base.points()), "m", "impervious model base [x, z]")?;
     let materials: Vec<&str> = s.materials.iter().map(|m| m.name.as_str()).collect();
     w.texts(g, "material_names", &materials, "material names (index = material id)")?;
+    write_materials(w, &w.group(g, "materials")?, &s.materials)?;
     let zg = w.group(g, "zones")?;
     let names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
     w.texts(&zg, "names", &names, "zone names")?;
@@ -155,6 +157,80 @@ fn write_section(w: &H5Writer, g: &Group, s: &DamSection) -> Result<(), ResultsE
         s.pond_side.surface_until_x,
         "m",
         "the pond level applies on the surface up to this abscissa",
+    )?;
+    Ok(())
+}
+
+/// Material properties as columns (one row per material, index = material id). The
+/// unsaturated model is in the section JSON only.
+fn write_materials(w: &H5Writer, g: &Group, m: &[Material]) -> Result<(), ResultsError> {
+    let col = |f: fn(&Material) -> f64| m.iter().map(f).collect::<Vec<_>>();
+    let names: Vec<&str> = m.iter().map(|x| x.name.as_str()).collect();
+    w.texts(g, "names", &names, "material names (index = material id)")?;
+    w.f64s(
+        g,
+        "unit_weight",
+        &col(|x| x.unit_weight_n_m3),
+        "N/m3",
+        "unit weight above the phreatic line",
+    )?;
+    w.f64s(
+        g,
+        "saturated_unit_weight",
+        &col(|x| x.saturated_unit_weight_n_m3),
+        "N/m3",
+        "saturated unit weight",
+    )?;
+    let strength = |x: &Material| match x.strength {
+        Strength::MohrCoulomb { cohesion_pa, friction_angle_rad } => {
+            (Some(cohesion_pa), Some(friction_angle_rad.to_degrees()), None)
+        }
+        Strength::Undrained { undrained_strength_pa } => (None, None, Some(undrained_strength_pa)),
+    };
+    let st: Vec<_> = m.iter().map(strength).collect();
+    let kinds: Vec<String> = m
+        .iter()
+        .map(|x| match x.strength {
+            Strength::MohrCoulomb { .. } => "mohr_coulomb".to_owned(),
+            Strength::Undrained { .. } => "undrained".to_owned(),
+        })
+        .collect();
+    w.texts(g, "strength", &kinds, "strength model: mohr_coulomb or undrained")?;
+    w.optional_f64s(
+        g,
+        "cohesion",
+        &st.iter().map(|s| s.0).collect::<Vec<_>>(),
+        "Pa",
+        "effective cohesion c' (NaN: undrained)",
+    )?;
+    w.optional_f64s(
+        g,
+        "friction_angle",
+        &st.iter().map(|s| s.1).collect::<Vec<_>>(),
+        "degree",
+        "effective friction angle (NaN: undrained)",
+    )?;
+    w.optional_f64s(
+        g,
+        "undrained_strength",
+        &st.iter().map(|s| s.2).collect::<Vec<_>>(),
+        "Pa",
+        "undrained strength s_u (NaN: Mohr-Coulomb)",
+    )?;
+    w.f64s(
+        g,
+        "k_major",
+        &col(|x| x.hydraulic.conductivity.k_major_m_s),
+        "m/s",
+        "principal saturated conductivity k1",
+    )?;
+    w.f64s(g, "k_ratio", &col(|x| x.hydraulic.conductivity.ratio), "1", "k2 / k1")?;
+    w.f64s(
+        g,
+        "k_angle",
+        &col(|x| x.hydraulic.conductivity.angle_rad.to_degrees()),
+        "degree",
+        "direction of k1, counter-clockwise from +x",
     )?;
     Ok(())
 }

@@ -117,6 +117,12 @@ fn read_seepage_run(r: &H5Reader, g: &Group) -> Result<SeepageRun, ResultsError>
     let level = r.parse(&format!("{object}@level"), &r.attr_text(g, "level")?)?;
     let nodes = r.f64_rows::<2>(g, "nodes", None)?;
     let triangles = r.u32_rows::<3>(g, "triangles")?;
+    if let Some(k) = triangles.iter().position(|t| t.iter().any(|&i| i as usize >= nodes.len())) {
+        return Err(r.malformed(
+            format!("{object}/triangles"),
+            format!("triangle {k} refers to a node beyond the {} nodes", nodes.len()),
+        ));
+    }
     let fields = SeepageFields {
         element_zone: r.u32s_len(g, "element_zone", triangles.len())?,
         heads_m: r.f64s_len(g, "heads", nodes.len())?,

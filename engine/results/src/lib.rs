@@ -8,6 +8,10 @@
 //! # API
 //! - [`write_results_h5`]`(path, &FloodRun)` / [`read_results_h5`]`(path) -> FloodRun`
 //! - [`write_summary_json`]`(path, &Report)` / [`read_summary_json`]`(path) -> Report`
+//! - [`write_geotech`]`(out_dir, scenario_toml, threads, &GeotechRun, &summary_json)`: the
+//!   `tailtwin seepage` / `stability` products (results.h5 with `/scenario` and the geotech
+//!   groups, summary.json = the given JSON), atomically; [`read_geotech`]`(path) ->
+//!   Option<GeotechRun>` reads the geotech groups of either kind of file.
 //! - [`list_datasets`]`(path) -> Vec<DatasetInfo>`: every dataset with shape, units, description
 //!   and time axis (for inspection tools and the layout tests)
 //! - [`write_atomically`], [`write_bytes_atomically`]: the temporary-name-then-rename helper the
@@ -83,6 +87,54 @@
 //! | `/summary/structures/{id, kind, peak_flow, time_of_peak, volume, regime_at_peak_stage, control_at_peak_stage}` | (s) | | per-structure summary |
 //! | `/summary/warnings` | str | - | warnings for the user |
 //!
+//!
+//! ## Seepage and stability (when `FloodRun::geotech` is present, or from [`write_geotech`])
+//! Items of a list are subgroups `name_00`, `name_01`, … in the order given. Point lists of
+//! varying length are stored *ragged*: `offsets` (u64, items + 1) into `points` (n × 2, m,
+//! `[x, z]`). Optional texts are `name` (empty where none) plus `name_present` (u8 mask).
+//! Shapes: `n` mesh nodes, `m` triangles, `r` stability rows.
+//!
+//! | path | type, shape | units | content |
+//! |---|---|---|---|
+//! | `/geotech@{sections, seepage_runs, stability_runs}` | u64 attrs | | counts (the reader's index) |
+//! | `/geotech/checks/…` | | | the burial-depth and FoS check rows, same columns as `/risk/checks` |
+//! | `/geotech/control_lines/{section, offsets, points}` | str, u64, f64 (k × 2) | -, 1, m | control lines (浸润线控制线) per section |
+//! | `/sections/names` | str | - | section names |
+//! | `/sections/section_NN/json` | str () | - | the whole `DamSection` as JSON (authoritative for reading back: materials, boundary roles) |
+//! | `/sections/section_NN/{surface, base}` | f64 (k × 2) | m | surface and base polylines |
+//! | `/sections/section_NN/material_names` | str | - | materials (index = id) |
+//! | `/sections/section_NN/materials/{names, strength, unit_weight, saturated_unit_weight, cohesion, friction_angle, undrained_strength, k_major, k_ratio, k_angle}` | | -, -, N/m3, N/m3, Pa, degree, Pa, m/s, 1, degree | material properties per material (NaN where the strength model has none; the unsaturated model is in `json`) |
+//! | `/sections/section_NN/zones/{names, material, offsets, points}` | | -, 1, 1, m | zone polygons with material index |
+//! | `/sections/section_NN/drains/{names, kinds, offsets, points}` | | -, -, 1, m | drain polygons |
+//! | `/sections/section_NN/{pipe_names, pipes}` | str, f64 (p × 2) | -, m | drainage pipes |
+//! | `/sections/section_NN/{stations_x, pond_surface_until_x}` | f64 | m | burial stations, pond-side extent |
+//! | `/seepage/run_NN@{section, level, pond_level_m}` | attrs | | what the solution is for (level: normal, design_flood, given) |
+//! | `/seepage/run_NN/{nodes, triangles, element_zone}` | f64 (n × 2), u32 (m × 3), u32 (m) | m, 1, 1 | mesh |
+//! | `/seepage/run_NN/{heads, pore_pressure}` | f64 (n) | m, Pa | nodal total head and pore pressure |
+//! | `/seepage/run_NN/{phreatic_line, seepage_face}` | f64 (k × 2) | m | phreatic line, seepage face |
+//! | `/seepage/run_NN/burial/{x, surface, phreatic, depth}` | f64 (s) | m | burial depth per station; `phreatic` NaN where dry to the base |
+//! | `/seepage/run_NN/outlets/{names, kinds, flows}` | str, str, f64 | -, -, m2/s | flow per boundary group (positive out) |
+//! | `/seepage/run_NN/{discharge, inflow, outflow}` | f64 () | m2/s | per metre of dam |
+//! | `/seepage/run_NN/{exit_x, exit_elevation, min_burial_depth}` | f64 () | m | absent when None |
+//! | `/seepage/run_NN/{seepage_face_length, mass_balance_error_pct}` | f64 () | m, % | |
+//! | `/seepage/run_NN/{iterations, node_count, element_count}`, `warnings` | u64 (), str | 1, - | |
+//! | `/stability/run_NN@section` | attr | | section |
+//! | `/stability/run_NN/rows/{section, load_case, method}` | str (r) | - | one row per (load case, method) |
+//! | `/stability/run_NN/rows/{fos, required_fos, kh}` | f64 (r) | 1 | NaN where None |
+//! | `/stability/run_NN/rows/pond_level` | f64 (r) | m | NaN where None |
+//! | `/stability/run_NN/rows/{required_source, legacy_standing, error}` (+ `_present`) | str (r) | - | optional texts |
+//! | `/stability/run_NN/rows/meets_minimum` | u8 (r) | - | 0 no, 1 yes, 2 not compared |
+//! | `/stability/run_NN/rows/trials` | u64 (r) | 1 | trial surfaces |
+//! | `…/rows/{surface_kind, circle, polyline/offsets, polyline/points}` | u8, f64 (r × 3), ragged | -, m | critical surface: 0 none, 1 circle `[xc, yc, R]` (NaN row otherwise), 2 polyline |
+//! | `/stability/run_NN/near_critical/{load_case, method, fos, surface_kind, circle, polyline/…}` | | | near-critical surfaces |
+//! | `/stability/run_NN/fos_grids/grid_NN@{load_case, method}`, `{xs, ys, fos}` | f64 | m, m, 1 | least FoS per centre, row-major, NaN = no admissible circle |
+//! | `/stability/run_NN/slice_tables/table_NN@{load_case, method}`, `{x_mid, width, alpha, weight, pore_pressure, cohesion, friction_angle, normal}` | f64 | m, m, degree, N/m, Pa, Pa, degree, N/m | slice tables |
+//! | `/stability/run_NN/phreatic_lines/{load_case, offsets, points}` | | -, 1, m | phreatic line of each load case |
+//!
+//! The Report's `seepage` and `stability` entries are not stored twice: the reader rebuilds
+//! them as `GeotechRun::profiles()` and `stability_rows()` (which is what the pipeline puts
+//! there).
+//!
 //! Structure and rating ids name groups, so they must be non-empty, not `.` and free of `/`
 //! ([`ResultsError::InvalidName`] otherwise).
 //!
@@ -92,7 +144,11 @@
 //! `h5_output_is_deterministic`, `json_round_trip_preserves_report`,
 //! `non_finite_numbers_are_rejected_and_old_files_kept`,
 //! `atomic_write_replaces_old_file_and_leaves_no_temporary`,
-//! `unwritable_directory_is_a_typed_error`, `structure_id_with_slash_is_rejected`.
+//! `unwritable_directory_is_a_typed_error`, `structure_id_with_slash_is_rejected`; and in
+//! tests/results_viz_geotech.rs (a computed seepage + stability fixture):
+//! `geotech_round_trip_through_results_h5_is_exact`, `every_geotech_dataset_has_units_and_description`,
+//! `write_geotech_gives_results_and_summary_that_read_back`,
+//! `geotech_groups_reject_nan_and_are_deterministic`.
 
 mod atomic;
 mod codes;

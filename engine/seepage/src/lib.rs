@@ -60,8 +60,11 @@
 //! the pond level where the surface is submerged), discharge from the pond and out of every
 //! outlet (nodal reactions R = K h of the last solve, so inflow = outflow to round-off), the exit
 //! point (the highest face node through which water leaves — resolved to the local node
-//! spacing) and the seepage-face length, burial depths at the section's stations (surface minus
-//! phreatic elevation; to the base where the vertical is dry).
+//! spacing), the seepage face as chains of boundary points from the exit down (the faced
+//! boundary edges; their length is the face length), burial depths at the section's stations
+//! (surface minus phreatic elevation; to the base where the vertical is dry; the type is
+//! `core::geotech::BurialDepth`), and the zone of every element (the mesh's nodes and triangles
+//! are those of the pore-pressure field) for results and plots.
 //!
 //! # Performance (release, this 2-core machine, zoned tailings section, see benches/seepage.rs)
 //!
@@ -74,10 +77,17 @@
 //! | 9 655 | 0.53 s, 68, 0.0078 | 0.19 s, 21, 0.0085 |
 //! | 106 423 | 7.7 s, 72, 0.107 | 2.17 s, 19, 0.108 (incl. ≈ 0.15 s coarse start) |
 //!
+//! Since then the element loop evaluates van Genuchten k_r in logarithms
+//! ([`element::relative_conductivity`]: 5 exp/ln calls instead of 4 `powf`, ≈ 50 ns instead of
+//! ≈ 95 ns per evaluation). Measured A/B on 28 Nov 2026 with `cargo bench --bench seepage --
+//! --quick seepage_solve/1e5` while three other builds shared the 2 cores (load average ≈ 3):
+//! one solve 0.090 s/iteration (was 0.105), criterion median 1.77–2.19 s (was 2.12–2.41 s) —
+//! under the 2 s target on a quiet run, not reliably under that load.
+//!
 //! The 10⁵-node solve is at the 2 s target to within 10 % (2.05–2.4 s run to run,
 //! depending on load). One iteration at 10⁵ nodes is ≈ 0.06 s numeric Cholesky (faer,
 //! supernodal, AMD) + solve and ≈ 0.045 s for the element k_r means (van Genuchten); with
-//! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
+//! //! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
 //! seepage-face switching near the exit. A Picard → Newton hybrid (sparse LU Jacobian) was tried
 //! earlier and dropped: it saved < 25 % of the iterations and diverged on fine meshes near the
 //! exit singularity.
@@ -259,11 +269,15 @@ pub struct SeepageDiagnostics {
     pub nodes: usize,
     pub elements: usize,
     pub min_angle_deg: f64,
+    /// Iterations of the solve; after [`solve_level`], of all its passes (base mesh and exit
+    /// refinement) together.
     pub iterations: usize,
+    /// The last solve's iterations.
     pub history: Vec<IterationRecord>,
-    /// Element matrices, pattern and symbolic factorisation, s.
+    /// Element matrices, pattern and symbolic factorisation, s (all passes after
+    /// [`solve_level`]).
     pub setup_s: f64,
-    /// The iteration loop and products, s.
+    /// The iteration loop and products, s (all passes after [`solve_level`]).
     pub solve_s: f64,
     pub seconds_per_iteration: f64,
     /// Anything the user should know (e.g. an exit-refinement pass that was abandoned).
@@ -333,7 +347,16 @@ pub fn solve_level(
         let section = model.section();
         let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
         match SeepageModel::with_mesh(section, mesh, settings)?.solve_from(level, Some(&result)) {
-            Ok(refined) => result = refined,
+            Ok(mut refined) => {
+                // Report the work of every pass, not only the (warm-started, short) last one.
+                let (d, before) = (&mut refined.diagnostics, &result.diagnostics);
+                d.iterations += before.iterations;
+                d.setup_s += before.setup_s;
+                d.solve_s += before.solve_s;
+                d.seconds_per_iteration = d.solve_s / d.iterations.max(1) as f64;
+                d.warnings.splice(0..0, before.warnings.iter().cloned());
+                result = refined;
+            }
             // Keep the converged coarser solution rather than fail: the exit is then
             // resolved to the base mesh only, which the warning says.
             Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {

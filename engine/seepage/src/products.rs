@@ -290,10 +290,11 @@ pub(crate) fn compute_products(
         .map(|e| e.nodes)
         .filter(|&[a, b]| (on_face(a) && (on_face(b) || tail(b))) || (on_face(b) && tail(a)))
         .collect();
-    let face_length: f64 = face_edges
+    // A fold from +0 (an empty `sum` of f64 is −0, printed as "-0.000").
+    let face_length = face_edges
         .iter()
         .map(|&[a, b]| mesh.nodes[a as usize].distance(mesh.nodes[b as usize]))
-        .sum();
+        .fold(0.0, |acc, d| acc + d);
     let seepage_face = face_chains(mesh, &face_edges, exit.map(|(_, n)| n));
 
     let burial: Vec<BurialDepth> = section

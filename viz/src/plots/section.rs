@@ -46,8 +46,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(control.is_some())
         + usize::from(options.draw_mesh);
     let title = GeotechPlot::Seepage { section: index }.title(g);
-    let (area, legend_area) = layout(root, &title, rows)?;
-    let mut chart = section_chart(&area, (x0, x1), (z0, z1))?;
+    let (area, legend_area) = layout(root, &title, None, rows)?;
+    let mut chart = section_chart(&area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.55)?;
 
     if options.draw_mesh
@@ -56,9 +56,10 @@ pub(super) fn draw<DB: DrawingBackend>(
         let n = &run.fields.nodes;
         let style = RGBColor(60, 60, 60).mix(0.25).stroke_width(1);
         chart
-            .draw_series(run.fields.triangles.iter().map(|t| {
-                let p = |k: u32| (n[k as usize][0], n[k as usize][1]);
-                PathElement::new(vec![p(t[0]), p(t[1]), p(t[2]), p(t[0])], style)
+            .draw_series(run.fields.triangles.iter().filter_map(|t| {
+                // A triangle naming a missing node is skipped rather than drawn wrong.
+                let p = |k: u32| n.get(k as usize).map(|q| (q[0], q[1]));
+                Some(PathElement::new(vec![p(t[0])?, p(t[1])?, p(t[2])?, p(t[0])?], style))
             }))
             .or_draw()?;
         legend.push((

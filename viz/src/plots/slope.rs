@@ -114,10 +114,9 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         }
     }
-    let mut title = GeotechPlot::Stability { section: index, load_case: case }.title(g);
-    if !required.is_empty() {
-        title.push_str(&format!("; 要求 / required {}", required.join(", ")));
-    }
+    let title = GeotechPlot::Stability { section: index, load_case: case }.title(g);
+    let subtitle = (!required.is_empty())
+        .then(|| format!("要求安全系数 / Required factor of safety: {}", required.join(", ")));
     let materials: std::collections::BTreeSet<usize> =
         s.zones.iter().map(|z| z.material.0).collect();
     let n_entries = materials.len()
@@ -126,9 +125,15 @@ pub(super) fn draw<DB: DrawingBackend>(
         + usize::from(grid.is_some())
         + usize::from(!near.is_empty())
         + rows.len();
-    let (area, legend_area) = layout(root, &title, n_entries)?;
-    let (chart_area, bar_area) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
-    let mut chart = section_chart(&chart_area, (x0, x1), (z0, z1))?;
+    let (area, legend_area) = layout(root, &title, subtitle.as_deref(), n_entries)?;
+    // The colour bar only when something is coloured by FoS.
+    let (chart_area, bar_area) = if near.is_empty() && grid.is_none() {
+        (area, None)
+    } else {
+        let (c, b) = area.split_horizontally(area.dim_in_pixel().0 - COLORBAR_W);
+        (c, Some(b))
+    };
+    let mut chart = section_chart(&chart_area, (x0 - upstream_water_width(s), x1), (z0, z1))?;
     let mut legend = draw_zones(&mut chart, s, 0.45)?;
     if let Some(level) = rows.iter().find_map(|r| r.pond_level_m)
         && draw_pond(&mut chart, s, level, WATER)?
@@ -143,9 +148,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         let nx = gr.xs_m.len();
         chart
             .draw_series(gr.fos.iter().enumerate().filter_map(|(k, f)| {
-                f.map(|f| {
-                    Circle::new((gr.xs_m[k % nx], gr.ys_m[k / nx]), 3, fos_color(f, range).filled())
-                })
+                let (x, y) = (*gr.xs_m.get(k % nx.max(1))?, *gr.ys_m.get(k / nx.max(1))?);
+                Some(Circle::new((x, y), 3, fos_color((*f)?, range).filled()))
             }))
             .or_draw()?;
         legend.push((
@@ -174,37 +178,81 @@ pub(super) fn draw<DB: DrawingBackend>(
             ),
         ));
     }
-    // Critical surfaces, bold, each labelled at its lowest point (labels stacked).
-    for (k, r) in rows.iter().enumerate() {
-        let c = METHOD_COLORS[k % METHOD_COLORS.len()];
-        let label = match r.fos {
+    // Critical surfaces, bold, each labelled near its lowest point (labels stacked).
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| match r.fos {
             Some(f) => format!("{} {f:.3}", method_label(&r.method)),
             None => format!("{}: 无解 / no FoS", method_label(&r.method)),
-        };
+        })
+        .collect();
+    // One side for the whole stack: the widest label decides.
+    let text_w = 9 * rows
+        .iter()
+        .zip(&labels)
+        .filter(|(r, _)| r.surface.is_some())
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(0) as i32;
+    for (k, (r, label)) in rows.iter().zip(labels).enumerate() {
+        let c = METHOD_COLORS[k % METHOD_COLORS.len()];
         let status = match r.meets_minimum {
-            Some(true) => " ✓",
-            Some(false) => " ✗ < 要求 / below required",
+            Some(true) => ", 满足要求 / meets the minimum",
+            Some(false) => ", 低于要求 / BELOW the minimum",
             None => "",
         };
         legend.push((Swatch::Line(c, 4), format!("临界滑弧 / Critical surface: {label}{status}")));
         let Some(surface) = &r.surface else { continue };
         let pts = surface_points(s, surface);
-        let Some(&low) = pts.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else { continue };
-        chart.draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(4)))).or_draw()?;
-        let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(HPos::Left, VPos::Top));
+        let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { continue };
+        // Widths decrease with the method index so coinciding surfaces stay distinguishable.
+        let width = 7u32.saturating_sub(2 * k as u32).max(2);
+        chart
+            .draw_series(std::iter::once(PathElement::new(pts, c.stroke_width(width))))
+            .or_draw()?;
+        // Labels stack upwards from the toe end (the lower end of the surface), on its outward
+        // side (away from the sliding mass, where there is air above the ground).
+        let (toe, crest) = if first.1 <= last.1 { (first, last) } else { (last, first) };
+        let (px, _) = chart.backend_coord(&toe);
+        let (xr, _) = chart.plotting_area().get_pixel_range();
+        // Where the outward side is too narrow, the stack is pushed against the plot's edge.
+        let (hpos, dx) = if toe.0 >= crest.0 {
+            if px + 8 + text_w <= xr.end { (HPos::Left, 8) } else { (HPos::Right, xr.end - 4 - px) }
+        } else if px - 8 - text_w >= xr.start {
+            (HPos::Right, -8)
+        } else {
+            (HPos::Left, xr.start + 4 - px)
+        };
+        let style = font(NOTE_SIZE + 1).color(&c).pos(Pos::new(hpos, VPos::Bottom));
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at(low) + Text::new(label, (6, 6 + 20 * k as i32), style),
+                EmptyElement::at(toe) + Text::new(label, (dx, -6 - 20 * k as i32), style),
             ))
             .or_draw()?;
     }
-    draw_colorbar(&bar_area, range)?;
+    if let Some(bar) = bar_area {
+        draw_colorbar(&bar, range)?;
+    }
     draw_legend(&legend_area, &legend)
 }
 
-/// A method name for labels: `bishop` → `Bishop`, `morgenstern_price_half_sine` → `Morgenstern
-/// price half sine`.
+/// A method name for labels: the stability crate's names as engineers write them
+/// (`bishop` → `Bishop`, `morgenstern_price_half_sine` → `M-P half-sine`); other names with
+/// the first letter capitalised and `_` as spaces.
 fn method_label(m: &str) -> String {
+    let known = match m {
+        "ordinary" => Some("Ordinary"),
+        "bishop" => Some("Bishop"),
+        "janbu_simplified" => Some("Janbu"),
+        "janbu_corrected" => Some("Janbu corrected"),
+        "spencer" => Some("Spencer"),
+        "morgenstern_price_constant" => Some("M-P constant"),
+        "morgenstern_price_half_sine" => Some("M-P half-sine"),
+        _ => None,
+    };
+    if let Some(k) = known {
+        return k.to_owned();
+    }
     let t = m.replace('_', " ");
     let mut c = t.chars();
     match c.next() {
@@ -241,4 +289,47 @@ fn draw_colorbar<DB: DrawingBackend>(
     let title = font(TICK_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
     area.draw_text("安全系数 / FoS", &title, (8, top - 18)).or_draw()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailtwin_core::section::{
+        EdgeKind, MaterialId, Point2, Polygon as Poly, Polyline, PondSide, Zone,
+    };
+
+    // Goal: a circle is drawn only where its lower arc lies below the ground. Setup: flat ground
+    // z = 10 on x ∈ [0, 40], circle centre (10, 15), R = 10. Reference: the arc is below the
+    // ground for |x − 10| ≤ √75 (5 m below the centre). Tolerance: one sample step, 2R/240 m.
+    #[test]
+    fn circle_is_clipped_to_the_part_below_the_ground() {
+        let pts = |v: &[(f64, f64)]| v.iter().map(|&(x, z)| Point2::new(x, z)).collect::<Vec<_>>();
+        let s = DamSection {
+            name: "flat".into(),
+            surface: Polyline::x_monotone("surface", pts(&[(0.0, 10.0), (40.0, 10.0)])).unwrap(),
+            base: Polyline::x_monotone("base", pts(&[(0.0, 0.0), (40.0, 0.0)])).unwrap(),
+            materials: Vec::new(),
+            zones: vec![Zone {
+                name: "z".into(),
+                polygon: Poly::new("z", pts(&[(0.0, 0.0), (40.0, 0.0), (40.0, 10.0), (0.0, 10.0)]))
+                    .unwrap(),
+                material: MaterialId(0),
+            }],
+            drains: Vec::new(),
+            pipes: Vec::new(),
+            pond_side: PondSide { surface_until_x: 0.0, upstream_edge: EdgeKind::NoFlow },
+            downstream_edge: EdgeKind::NoFlow,
+            stations_x: Vec::new(),
+        };
+        let arc =
+            surface_points(&s, &SlipSurface::Circle { xc_m: 10.0, yc_m: 15.0, radius_m: 10.0 });
+        let half = 75f64.sqrt();
+        let step = 20.0 / 240.0;
+        let (first, last) = (arc[0], arc[arc.len() - 1]);
+        assert!((first.0 - (10.0 - half)).abs() <= step, "{first:?}");
+        assert!((last.0 - (10.0 + half)).abs() <= step, "{last:?}");
+        assert!(arc.iter().all(|&(_, y)| y <= 10.0 + 1e-9));
+        assert_eq!(method_label("morgenstern_price_half_sine"), "M-P half-sine");
+        assert_eq!(method_label("my_method"), "My method");
+    }
 }
