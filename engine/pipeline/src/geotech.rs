@@ -106,9 +106,9 @@ pub fn run_geotech_with(
 ) -> Result<GeotechOutcome, GeotechError> {
     let stability_needs_seepage =
         s.stability.as_ref().is_some_and(|p| p.pore_water == PoreWaterSpec::Seepage);
-    let at_pond_levels = s.seepage.as_ref().is_none_or(|p| p.at_pond_levels);
-    let has_levels = (normal_level_m(s).is_some() && at_pond_levels)
-        || s.seepage.as_ref().is_some_and(|p| !p.pond_levels_m.is_empty());
+    let levels = s.seepage_spec();
+    let has_levels =
+        (normal_level_m(s).is_some() && levels.at_pond_levels) || !levels.pond_levels_m.is_empty();
     let solve_seepage = !s.sections.is_empty()
         && if options.seepage_only_for_stability {
             stability_needs_seepage
