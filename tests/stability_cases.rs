@@ -252,3 +252,50 @@ fn bad_stability_input_is_a_clear_error() {
         assert!(o.stdout.is_empty(), "{what}: nothing on stdout");
     }
 }
+
+// Goal: a section-only scenario is checked against the code minimum when `[limits] grade` gives
+// the dam class, and the command exits 1 when a required factor is not met. Setup: T2 (searched
+// F ≈ 0.94–0.99) with `[limits] grade = 3`. Reference: Ordinary and Bishop rows carry the risk
+// tables' minimum for class 3 (normal case) with its citation, `meets_minimum = false` and the
+// AQ 2006 standing the risk crate gives; their check rows fail; Spencer/M-P rows have no minimum
+// and Info rows; exit status 1.
+#[test]
+fn section_only_scenario_is_checked_against_the_limits_grade() {
+    use tailtwin::risk::{Grade, LimitOverrides, LimitSet, LoadCase, StabilityMethod};
+    let text = format!("{}\n[limits]\ngrade = 3\n", case_text(T2));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.toml");
+    std::fs::write(&file, text).unwrap();
+    let o = tailtwin(&["stability", file.to_str().unwrap(), "--json", "--quiet"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    let limits = LimitSet::new(
+        tailtwin::risk::Edition::Gb39496_2020,
+        LimitOverrides { grade: Some(3), ..LimitOverrides::default() },
+    )
+    .unwrap();
+    let checks = v["checks"].as_array().unwrap();
+    for r in v["results"].as_array().unwrap() {
+        let name = r["method"].as_str().unwrap();
+        let check = checks.iter().find(|c| c["id"] == format!("slope_fos_normal_{name}")).unwrap();
+        let method = match name {
+            "ordinary" => StabilityMethod::SwedishCircle,
+            "bishop" => StabilityMethod::SimplifiedBishop,
+            _ => {
+                assert!(r["required_fos"].is_null() && check["status"] == "info", "{name}");
+                continue;
+            }
+        };
+        let req = limits.min_factor_of_safety(Grade::III, method, LoadCase::Normal).unwrap();
+        let f = r["fos"].as_f64().unwrap();
+        assert_eq!(r["required_fos"].as_f64(), Some(req.value), "{name}");
+        assert_eq!(r["required_source"], req.source.citation(), "{name}");
+        assert_eq!(r["meets_minimum"], false, "{name}");
+        let (standing, _, _) =
+            tailtwin::risk::legacy_fos_standing(limits.tables(), f, req.value).unwrap();
+        let expected = tailtwin::pipeline::stability::legacy_name(standing);
+        assert_eq!(r["legacy_standing"], expected, "{name}");
+        assert_eq!(check["status"], "fail", "{name}");
+        assert_eq!(check["limit"].as_f64(), Some(req.value), "{name}");
+    }
+}
