@@ -208,7 +208,7 @@ fn run_writes_results_summary_report_and_plots() {
     let checks = s["checks"].as_array_mut().unwrap();
     assert!(checks[flood_checks..].iter().all(|c| {
         let id = c["id"].as_str().unwrap();
-        ["slope_fos_", "phreatic_burial_depth/", "control_phreatic_line/"]
+        ["slope_fos/", "phreatic_burial_depth/", "control_phreatic_line/"]
             .iter()
             .any(|p| id.starts_with(p))
     }));

@@ -93,7 +93,7 @@ fn run_scenario_adds_seepage_and_stability_without_changing_the_flood() {
     )
     .unwrap();
     let class = tailtwin::risk::Grade::new(r.grade_number.unwrap()).unwrap();
-    let geo_checks: Vec<_> = r.checks.iter().filter(|c| c.id.starts_with("slope_fos_")).collect();
+    let geo_checks: Vec<_> = r.checks.iter().filter(|c| c.id.starts_with("slope_fos/")).collect();
     assert_eq!(geo_checks.len(), 9);
     for x in rows {
         let method = match x.method.as_str() {
@@ -105,7 +105,8 @@ fn run_scenario_adds_seepage_and_stability_without_changing_the_flood() {
         let required = method.map(|m| limits.min_factor_of_safety(class, m, case).unwrap().value);
         assert_eq!(x.required_fos, required, "{} {}", x.method, x.load_case.label_en());
         let id = format!(
-            "slope_fos_{}_{}",
+            "slope_fos/{}/{}/{}",
+            x.section,
             tailtwin::pipeline::stability::case_key(x.load_case),
             x.method
         );

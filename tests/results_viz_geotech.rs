@@ -311,7 +311,8 @@ pub(crate) fn geotech() -> &'static GeotechRun {
             if let (Some(f), Some(req)) = (row.fos, row.required_fos) {
                 checks.push(Check {
                     id: format!(
-                        "slope_fos_{}_{}",
+                        "slope_fos/{}/{}/{}",
+                        row.section,
                         serde_json::to_value(row.load_case).unwrap().as_str().unwrap(),
                         row.method
                     ),

@@ -315,7 +315,9 @@ pore_water = { phreatic_line = [[0.0, 35.0], [100.0, 33.0], [165.0, 20.5], [220.
         let check = stage
             .checks
             .iter()
-            .find(|c| c.id == format!("slope_fos_{}_{}", json_name(&r.load_case), r.method))
+            .find(|c| {
+                c.id == format!("slope_fos/{}/{}/{}", r.section, json_name(&r.load_case), r.method)
+            })
             .unwrap();
         assert_eq!(check.value, Some(fos));
         if r.method == "spencer" {

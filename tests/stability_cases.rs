@@ -277,7 +277,9 @@ fn section_only_scenario_is_checked_against_the_limits_grade() {
     let checks = v["checks"].as_array().unwrap();
     for r in v["results"].as_array().unwrap() {
         let name = r["method"].as_str().unwrap();
-        let check = checks.iter().find(|c| c["id"] == format!("slope_fos_normal_{name}")).unwrap();
+        let section = r["section"].as_str().unwrap();
+        let id = format!("slope_fos/{section}/normal/{name}");
+        let check = checks.iter().find(|c| c["id"] == id).unwrap();
         let method = match name {
             "ordinary" => StabilityMethod::SwedishCircle,
             "bishop" => StabilityMethod::SimplifiedBishop,

@@ -161,3 +161,29 @@ pub fn run_chain(args: &Args, geotech: bool) -> anyhow::Result<tailtwin::core::F
     bar.finish_and_clear();
     Ok(run)
 }
+
+/// The check table as printed by every command: one line per check, the id column as wide as the
+/// longest id.
+pub fn check_table<'a>(checks: impl IntoIterator<Item = &'a tailtwin::core::Check>) -> Vec<String> {
+    let checks: Vec<&tailtwin::core::Check> = checks.into_iter().collect();
+    let width = checks.iter().map(|c| c.id.chars().count()).max().unwrap_or(0).max(5);
+    let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.3}"));
+    let mut lines = vec![format!(
+        "{:<width$} {:>12} {:>3} {:>12} {:<14} {:<14} {:<16} {}",
+        "check", "value", "", "limit", "status", "standard", "clause", "confidence"
+    )];
+    for c in checks {
+        lines.push(format!(
+            "{:<width$} {:>12} {:>3} {:>12} {:<14} {:<14} {:<16} {:?}",
+            c.id,
+            num(c.value),
+            c.comparison,
+            num(c.limit),
+            format!("{:?}", c.status).to_uppercase(),
+            c.standard.code(),
+            c.clause,
+            c.confidence
+        ));
+    }
+    lines
+}

@@ -90,23 +90,8 @@ pub fn render(run: &FloodRun) -> String {
         ));
     }
     line(String::new());
-    line(format!(
-        "{:<28} {:>12} {:>3} {:>12} {:<6} {:<14} {:<16} {}",
-        "check", "value", "", "limit", "status", "standard", "clause", "confidence"
-    ));
-    for c in &r.checks {
-        let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.3}"));
-        line(format!(
-            "{:<28} {:>12} {:>3} {:>12} {:<6} {:<14} {:<16} {:?}",
-            c.id,
-            num(c.value),
-            c.comparison,
-            num(c.limit),
-            format!("{:?}", c.status).to_uppercase(),
-            c.standard.code(),
-            c.clause,
-            c.confidence
-        ));
+    for l in crate::common::check_table(&r.checks) {
+        line(l);
     }
     if !r.warnings.is_empty() {
         line(String::new());

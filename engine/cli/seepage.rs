@@ -199,20 +199,8 @@ pub fn render(o: &Outcome) -> String {
     }
     if !o.stage.checks.is_empty() {
         line(String::new());
-        line(format!(
-            "{:<48} {:>9} {:>2} {:>9} {:<14} {:<11}",
-            "check", "value", "", "limit", "status", "standard"
-        ));
-        for c in &o.stage.checks {
-            line(format!(
-                "{:<48} {:>9} {:>2} {:>9} {:<14} {:<11}",
-                c.id,
-                num(c.value, 3),
-                c.comparison,
-                num(c.limit, 3),
-                format!("{:?}", c.status).to_uppercase(),
-                c.standard.code()
-            ));
+        for l in crate::common::check_table(&o.stage.checks) {
+            line(l);
         }
     }
     for w in &o.warnings {

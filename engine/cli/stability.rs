@@ -56,7 +56,7 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     let geotech = &outcome.run;
     let rows = geotech.stability_rows();
     let checks: Vec<&Check> =
-        geotech.checks.iter().filter(|c| c.id.starts_with("slope_fos_")).collect();
+        geotech.checks.iter().filter(|c| c.id.starts_with("slope_fos/")).collect();
     let mut warnings = outcome.warnings.clone();
     for p in geotech.profiles() {
         warnings.extend(p.warnings.iter().map(|w| format!("seepage ({}): {w}", p.section)));
@@ -179,14 +179,8 @@ pub fn render(
     }
     if !checks.is_empty() {
         line(String::new());
-        for c in checks {
-            line(format!(
-                "{:<40} {:<6} {} / {}",
-                c.id,
-                format!("{:?}", c.status).to_uppercase(),
-                c.name_zh,
-                c.name_en
-            ));
+        for l in crate::common::check_table(checks.iter().copied()) {
+            line(l);
         }
     }
     if !warnings.is_empty() {

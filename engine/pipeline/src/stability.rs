@@ -13,7 +13,7 @@
 //! required value with its source, whether it is met and the AQ 2006-2005 legacy standing
 //! (0.95 / 0.98 × required). Methods the codes do not tabulate (Janbu, Spencer,
 //! Morgenstern–Price) carry their factor of safety and no required value. With a dam class the
-//! stage also gives `slope_fos_<load case>_<method>` check rows: Pass/Fail for tabulated methods
+//! stage also gives `slope_fos/<section>/<load case>/<method>` check rows: Pass/Fail for tabulated methods
 //! (Fail when the method gave no factor of safety: the slope is then not shown to be safe), Info
 //! for the others. Without a class (no pond and no `[limits] grade`) there are no check rows and
 //! no required values.
@@ -168,7 +168,7 @@ pub fn load_cases(
 #[derive(Debug, Clone, PartialEq)]
 pub struct StabilityStage {
     pub run: StabilityRun,
-    /// `slope_fos_<load case>_<method>` rows (none without a dam class).
+    /// `slope_fos/<section>/<load case>/<method>` rows (none without a dam class).
     pub checks: Vec<Check>,
     /// Recalled limits, limits taken from another standard.
     pub warnings: Vec<String>,
@@ -229,6 +229,7 @@ pub fn run_stability_stage(
             }
             if let Some(class) = class {
                 checks.push(check_row(
+                    &section.name,
                     case,
                     &row,
                     outcome.method,
@@ -373,6 +374,7 @@ fn limit_warnings(src: &Source, limits: &LimitSet, warnings: &mut Vec<String>) {
 }
 
 fn check_row(
+    section: &str,
     case: &LoadCaseResult,
     row: &tailtwin_stability::StabilityRow,
     method: Method,
@@ -427,7 +429,7 @@ fn check_row(
     };
     let note = if source.note.is_empty() { note } else { format!("{note} [{}]", source.note) };
     Check {
-        id: format!("slope_fos_{}_{}", case_key(kind), method.name()),
+        id: format!("slope_fos/{section}/{}/{}", case_key(kind), method.name()),
         name_zh: format!("坝坡抗滑稳定安全系数（{}，{m_zh}）", kind.label_zh()),
         name_en: format!("slope factor of safety ({}, {m_en})", kind.label_en()),
         value: row.fos,
@@ -471,6 +473,7 @@ mod tests {
             surcharges: vec![Surcharge { x_from: 0.0, x_to: 10.0, pressure: 5e3 }],
             tension_crack: Some(TensionCrack { depth: 2.0, water_filled: true }),
             slice_table: false,
+            min_slip_depth_m: 0.0,
         }
     }
 

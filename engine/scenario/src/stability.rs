@@ -46,6 +46,8 @@ pub struct RawStability {
     pub tension_crack: Option<RawTensionCrack>,
     #[serde(default)]
     pub slice_table: bool,
+    /// Least greatest depth of an admissible sliding mass, m (skips skin slides; default 0).
+    pub min_slip_depth_m: Option<f64>,
 }
 
 impl RawStability {
@@ -183,6 +185,10 @@ pub struct StabilitySpec {
     pub tension_crack: Option<TensionCrack>,
     /// Keep the slice table of each critical surface (`--slices` on the command line too).
     pub slice_table: bool,
+    /// Searched surfaces whose sliding mass is nowhere this deep are not admissible, m
+    /// (SLOPE/W's "minimum slip surface depth": keeps surficial slides of cohesionless faces
+    /// from hiding the deeper surfaces the code cases are about). 0 = every surface.
+    pub min_slip_depth_m: f64,
 }
 
 /// Upper bound on grid trials (memory of one FoS per trial; a finer grid is better refined).
@@ -346,6 +352,10 @@ pub(crate) fn stability(
         p.positive("stability.tension_crack.depth_m", t.depth_m)
             .map(|depth| TensionCrack { depth, water_filled: t.water_filled })
     });
+    let min_slip_depth_m = match raw.min_slip_depth_m {
+        None => 0.0,
+        Some(d) => p.non_negative("stability.min_slip_depth_m", d).unwrap_or(0.0),
+    };
     (p.len() == before).then(|| StabilitySpec {
         section: raw.section.clone(),
         methods,
@@ -358,6 +368,7 @@ pub(crate) fn stability(
         surcharges,
         tension_crack,
         slice_table: raw.slice_table,
+        min_slip_depth_m,
     })
 }
 
@@ -560,6 +571,7 @@ impl StabilitySpec {
             (_, Some(t)) => {
                 let mut s = SearchSettings::new(Method::Bishop, t);
                 s.slices = self.slices;
+                s.min_depth_m = self.min_slip_depth_m;
                 s.noncircular = self.noncircular.then(NonCircular::default);
                 SurfaceSpec::Search(s)
             }
@@ -593,7 +605,8 @@ mod tests {
                slices = 40
                noncircular = true
                search = { kind = "entry_exit", entry_from_m = 45.0, entry_to_m = 60.0, exit_from_m = 25.0, exit_to_m = 32.0, points = 10, radii = 10 }
-               seismic = { kh = 0.1, vertical = "third_up" }"#,
+               seismic = { kh = 0.1, vertical = "third_up" }
+               min_slip_depth_m = 4.0"#,
         );
         assert!(problems.is_empty(), "{problems:?}");
         let s = s.unwrap();
@@ -606,6 +619,7 @@ mod tests {
         let a = s.analysis_settings(&model).unwrap();
         let SurfaceSpec::Search(search) = a.surfaces else { panic!("search expected") };
         assert_eq!(search.slices, 40);
+        assert_eq!(search.min_depth_m, 4.0);
         assert!(search.noncircular.is_some());
     }
 
@@ -616,7 +630,8 @@ mod tests {
             r#"methods = ["bishop", "fellenius"]
                slices = 1
                search = { kind = "grid", x_min_m = 50.0, x_max_m = 20.0, nx = 0, y_min_m = 35.0, y_max_m = 70.0, ny = 20, tangent_min_m = 20.0, tangent_max_m = 30.0, tangents = 20 }
-               seismic = { kh = 1.2, vertical = "sideways" }"#,
+               seismic = { kh = 1.2, vertical = "sideways" }
+               min_slip_depth_m = -1.0"#,
         );
         assert!(s.is_none());
         for key in [
@@ -626,6 +641,7 @@ mod tests {
             "stability.search.nx",
             "stability.seismic.kh",
             "stability.seismic.vertical",
+            "stability.min_slip_depth_m",
         ] {
             assert!(problems.iter().any(|p| p == key), "{key} missing from {problems:?}");
         }
