@@ -84,10 +84,12 @@
 //! one solve 0.090 s/iteration (was 0.105), criterion median 1.77–2.19 s (was 2.12–2.41 s) —
 //! under the 2 s target on a quiet run, not reliably under that load.
 //!
-//! The 10⁵-node solve is at the 2 s target to within 10 % (2.05–2.4 s run to run,
-//! depending on load). One iteration at 10⁵ nodes is ≈ 0.06 s numeric Cholesky (faer,
-//! supernodal, AMD) + solve and ≈ 0.045 s for the element k_r means (van Genuchten); with
-//! //! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
+//! Full run `cargo bench --bench seepage -- seepage_solve` on the merged main the same day (load
+//! average 2.6–3.9 from one other build): 10³ nodes 10.1 ms, 10⁴ nodes 147 ms, 10⁵ nodes
+//! **1.69 s** (19 iterations, 0.083 s per iteration, setup 0.135 s) — under the 2 s target.
+//! One iteration at 10⁵ nodes is about 0.06 s numeric Cholesky (faer, supernodal, AMD) + solve
+//! and the rest the element k_r means; with
+//! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
 //! seepage-face switching near the exit. A Picard → Newton hybrid (sparse LU Jacobian) was tried
 //! earlier and dropped: it saved < 25 % of the iterations and diverged on fine meshes near the
 //! exit singularity.
