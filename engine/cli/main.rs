@@ -9,6 +9,7 @@
 
 mod check;
 mod common;
+mod dambreak;
 mod flood;
 mod rating;
 mod run;
@@ -37,12 +38,16 @@ enum Command {
     /// Stage–discharge table of every structure and of the combined system, with regime and
     /// control (--out: also a plot).
     Rating(common::Args),
+    /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
+    /// GeoTIFF/ASCII grids and summary.json).
+    Dambreak(common::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match &cli.command {
         Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
+        Command::Dambreak(a) => a,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -53,6 +58,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Flood(a) => flood::run(a),
         Command::Rating(a) => rating::run(a),
+        Command::Dambreak(a) => dambreak::run(a),
     };
     match result {
         Ok(status) => status.into(),

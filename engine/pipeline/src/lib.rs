@@ -30,6 +30,7 @@
 //! design-storm bench (benches/design_storms.rs).
 
 pub mod assess;
+pub mod dambreak;
 pub mod forcing;
 pub mod report;
 pub mod stability;
