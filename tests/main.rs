@@ -3,6 +3,7 @@
 
 mod breach;
 mod cli;
+mod dambreak;
 mod hydrology;
 mod inundation;
 mod results_viz;
