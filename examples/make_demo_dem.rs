@@ -43,7 +43,7 @@ fn bed(x: f64, y: f64) -> f64 {
         floor + 0.004 * 285.0 + 0.35 * (d - 300.0)
     };
     // Road embankment with a bridge opening over the channel.
-    if (2000.0..2050.0).contains(&x) && d < 450.0 && d >= 40.0 {
+    if (2000.0..2050.0).contains(&x) && (40.0..450.0).contains(&d) {
         z = z.max(296.0 - 0.012 * 2000.0 + 5.0);
     }
     // Plant pad (south bank) and village terrace (north bank).
