@@ -219,6 +219,14 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
         }
         assert_eq!(tif.crs.and_then(|c| c.epsg), Some(32649));
     }
+    // The map: a PNG of the DEM's aspect (200 × 64 cells → wider than tall).
+    let png = std::fs::read(out.join("plots/inundation_map.png")).expect("inundation map");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let (w, h) = (
+        u32::from_be_bytes(png[16..20].try_into().unwrap()),
+        u32::from_be_bytes(png[20..24].try_into().unwrap()),
+    );
+    assert!(w > 2 * h, "map {w}×{h}");
     let tif = out.join("max_depth_m.tif");
     match Command::new("gdalinfo").arg(&tif).output() {
         Err(_) => eprintln!("SKIPPED gdalinfo check: gdalinfo (gdal-bin) is not installed"),

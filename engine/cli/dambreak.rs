@@ -64,6 +64,7 @@ fn write(dir: &Path, run: &DambreakRun) -> anyhow::Result<Vec<PathBuf>> {
         io::write_ascii_grid(&asc, grid)?;
         files.push(asc);
     }
+    files.extend(tailtwin::viz::render_inundation_map(&dir.join("plots"), &run.map)?);
     let mut csv = String::from("time_after_breach_s,flow_m3s\n");
     for (t, q) in run.hydrograph.time_s().iter().zip(run.hydrograph.flow_m3s()) {
         csv.push_str(&format!("{t},{q}\n"));

@@ -84,6 +84,7 @@ pub use plots::{
     GeotechPlot, GeotechPlotOptions, PlotKind, geotech_plots, render_geotech_png,
     render_geotech_svg, render_png, render_svg, write_plots,
 };
+pub use plots::{MAP_STEM, render_inundation_map};
 
 use std::path::{Path, PathBuf};
 use tailtwin_core::{FloodRun, GeotechRun};

@@ -21,7 +21,9 @@
 use crate::{Model, PipelineError, RunSettings, forcing, routing_settings, run_model};
 use serde::Serialize;
 use std::time::Instant;
-use tailtwin_core::{Elevation, FloodRun, Hydrograph};
+use tailtwin_core::{
+    Elevation, FloodRun, Hydrograph, InundationGrid, InundationMap, InundationPoint,
+};
 use tailtwin_inundation::{
     InflowLine, InundationError, InundationResult, Simulation, SolverSettings, with_threads,
 };
@@ -160,6 +162,8 @@ pub struct DambreakRun {
     /// The hydrograph fed to the 2D run (t = 0 at t₀).
     pub hydrograph: Hydrograph,
     pub inundation: InundationResult,
+    /// The maps and points for results and viz.
+    pub map: InundationMap,
     /// EPSG code for the output GeoTIFFs when the DEM carries no CRS.
     pub crs_epsg: Option<u32>,
 }
@@ -373,7 +377,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
     }
     let g = spec.terrain.geometry;
     let active = spec.terrain.active.iter().filter(|&&a| a).count();
-    let points = result
+    let points: Vec<PointSummary> = result
         .points
         .iter()
         .zip(&spec.points)
@@ -390,6 +394,36 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         })
         .collect();
     let (_, peak_mix) = hydrograph.peak();
+    let map = InundationMap {
+        grid: InundationGrid {
+            nx: g.nx,
+            ny: g.ny,
+            dx: g.dx,
+            dy: g.dy,
+            x_min: g.x_min,
+            y_min: g.y_min,
+            epsg: spec.terrain.crs.as_ref().and_then(|c| c.epsg).or(spec.crs_epsg),
+        },
+        bed_m: spec
+            .terrain
+            .bed
+            .iter()
+            .zip(&spec.terrain.active)
+            .map(|(&z, &a)| if a { z } else { f64::NAN })
+            .collect(),
+        max_depth_m: result.max_depth.values.clone(),
+        max_speed_ms: result.max_speed.values.clone(),
+        max_unit_discharge_m2s: result.max_unit_discharge.values.clone(),
+        arrival_time_s: result.arrival_time.values.clone(),
+        hazard_class: result.hazard.values.clone(),
+        arrival_depth_m: spec.solver.arrival_depth_m,
+        duration_s: duration,
+        breach_line: [
+            [spec.inflow_from.0, spec.inflow_from.1],
+            [spec.inflow_to.0, spec.inflow_to.1],
+        ],
+        points: points_of(&points),
+    };
     let summary = DambreakSummary {
         scenario: s.meta.name.clone(),
         engine_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -435,8 +469,25 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         breach_route: routed2,
         hydrograph,
         inundation: result,
+        map,
         crs_epsg: spec.crs_epsg,
     })
+}
+
+fn points_of(points: &[PointSummary]) -> Vec<InundationPoint> {
+    points
+        .iter()
+        .map(|p| InundationPoint {
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            x: p.x,
+            y: p.y,
+            arrival_time_s: p.arrival_time_s,
+            max_depth_m: p.max_depth_m,
+            max_speed_ms: p.max_speed_ms,
+            population: p.population,
+        })
+        .collect()
 }
 
 /// Linear interpolation of `y(x)` at `x0` (clamped to the ends).
