@@ -219,6 +219,18 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
         }
         assert_eq!(tif.crs.and_then(|c| c.epsg), Some(32649));
     }
+    // results.h5 /inundation reads back and agrees bit for bit with the ASCII grid.
+    let map = tailtwin::results::read_inundation_h5(&out.join("results.h5")).expect("results.h5");
+    let asc = io::read_ascii_grid(&out.join("max_depth_m.asc")).expect("ASCII grid");
+    assert_eq!((map.grid.nx, map.grid.ny, map.grid.epsg), (200, 64, Some(32649)));
+    assert_eq!(map.max_depth_m.len(), asc.values.len());
+    for (a, b) in map.max_depth_m.iter().zip(&asc.values) {
+        assert!(a == b || (a.is_nan() && b.is_nan()), "{a} vs {b}");
+    }
+    let names: Vec<&str> = map.points.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["plant", "road bridge", "village", "school", "hamlet"]);
+    assert_eq!(map.points[2].population, Some(850));
+    assert_eq!(map.points[1].population, None);
     // The map: a PNG of the DEM's aspect (200 × 64 cells → wider than tall).
     let png = std::fs::read(out.join("plots/inundation_map.png")).expect("inundation map");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");

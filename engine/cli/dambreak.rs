@@ -1,7 +1,8 @@
 //! `tailtwin dambreak FILE [--json] [--out DIR]`: breach routing and the 2D inundation run.
 //!
 //! `--out`: GeoTIFF and ESRI ASCII grids of max depth, max speed, max h·v, arrival time and
-//! hazard class (georeferenced as the DEM), the breach hydrograph (CSV) and summary.json,
+//! hazard class (georeferenced as the DEM), results.h5 (`/inundation`), the map
+//! (plots/inundation_map.png), the breach hydrograph (CSV) and summary.json,
 //! every file written to a temporary name and renamed.
 
 use crate::common::{Args, BadInput, Status, print_json};
@@ -23,7 +24,8 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let run = run_dambreak(&scenario, args.threads()).map_err(input)?;
     let mut files = Vec::new();
     if let Some(dir) = &args.out {
-        files = write(dir, &run).with_context(|| format!("writing into {}", dir.display()))?;
+        files = write(dir, &run, &scenario.source_toml, args.threads())
+            .with_context(|| format!("writing into {}", dir.display()))?;
     }
     if args.json {
         print_json(&run.summary)?;
@@ -45,8 +47,15 @@ fn input(e: DambreakError) -> anyhow::Error {
 }
 
 /// The grids, the hydrograph and summary.json.
-fn write(dir: &Path, run: &DambreakRun) -> anyhow::Result<Vec<PathBuf>> {
+fn write(
+    dir: &Path,
+    run: &DambreakRun,
+    scenario_toml: &str,
+    threads: usize,
+) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
+    let h5 = dir.join("results.h5");
+    tailtwin::results::write_inundation_h5(&h5, scenario_toml, threads, &run.map)?;
     let r = &run.inundation;
     let grids: [(&str, &Raster); 5] = [
         ("max_depth_m", &r.max_depth),
@@ -55,7 +64,7 @@ fn write(dir: &Path, run: &DambreakRun) -> anyhow::Result<Vec<PathBuf>> {
         ("arrival_time_s", &r.arrival_time),
         ("hazard_class", &r.hazard),
     ];
-    let mut files = Vec::new();
+    let mut files = vec![h5];
     for (name, grid) in grids {
         let tif = dir.join(format!("{name}.tif"));
         io::write_geotiff(&tif, grid, run.crs_epsg)?;
