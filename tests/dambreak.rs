@@ -341,3 +341,22 @@ fn bad_dambreak_inputs_are_reported_with_their_key_paths() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("[dambreak]"));
 }
+
+// Goal: a trigger that cannot start the breach is a clear input error naming dambreak.trigger,
+// found by the first (no-breach) routing pass before any 2D work.
+// Setup: the demo with an overtopping trigger (its 500-year peak stays below the crest) and
+// with a forced time after the 72 h routed. Reference: the message and is_input_error().
+#[test]
+fn a_trigger_that_never_fires_is_an_input_error() {
+    for (to, needle) in [
+        ("kind = \"overtopping\", depth_m = 0.1, duration_min = 30.0", "never fires"),
+        ("kind = \"forced\", time_h = 100.0", "after the end of the routed run"),
+    ] {
+        let text = demo_with("kind = \"forced\", time_h = 6.0", to);
+        let s = scenario::parse(&text, &demo_dir(), "trigger.toml").expect("valid scenario");
+        let e = run_dambreak(&s, 1).expect_err("the breach cannot start");
+        assert!(e.is_input_error());
+        let msg = e.to_string();
+        assert!(msg.starts_with("dambreak.trigger") && msg.contains(needle), "{msg}");
+    }
+}
