@@ -239,6 +239,9 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
         u32::from_be_bytes(png[20..24].try_into().unwrap()),
     );
     assert!(w > 2 * h, "map {w}×{h}");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("data:image/png;base64,iVBORw0KGgo"), "the map is embedded");
+    assert!(html.contains("village") && html.contains("溃口峰值流量"));
     let tif = out.join("max_depth_m.tif");
     match Command::new("gdalinfo").arg(&tif).output() {
         Err(_) => eprintln!("SKIPPED gdalinfo check: gdalinfo (gdal-bin) is not installed"),

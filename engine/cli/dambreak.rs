@@ -73,7 +73,17 @@ fn write(
         io::write_ascii_grid(&asc, grid)?;
         files.push(asc);
     }
-    files.extend(tailtwin::viz::render_inundation_map(&dir.join("plots"), &run.map)?);
+    let map_png = tailtwin::viz::render_inundation_map(&dir.join("plots"), &run.map)?;
+    let png = std::fs::read(&map_png[0])?;
+    let html = tailtwin::viz::render_dambreak_html(
+        &run.summary.scenario,
+        &figures(&run.summary),
+        &run.map,
+        &png,
+        &run.summary.warnings,
+    );
+    files.extend(map_png);
+    files.push(atomic(dir, "report.html", html.as_bytes())?);
     let mut csv = String::from("time_after_breach_s,flow_m3s\n");
     for (t, q) in run.hydrograph.time_s().iter().zip(run.hydrograph.flow_m3s()) {
         csv.push_str(&format!("{t},{q}\n"));
@@ -91,6 +101,57 @@ fn atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, &path)?;
     Ok(path)
+}
+
+/// The key figures of report.html, bilingual labels.
+fn figures(s: &DambreakSummary) -> Vec<(String, String)> {
+    let mut v = vec![
+        ("触发 trigger".to_owned(), s.trigger.clone()),
+        ("溃口形成起始 breach start (h)".into(), format!("{:.2}", s.breach_start_s / 3600.0)),
+        ("溃决时库水位 pond level at breach (m)".into(), format!("{:.3}", s.stage_at_breach_m)),
+        (
+            "溃口 breach: bottom (m) / width (m) / side slope / formation (h)".into(),
+            format!(
+                "{:.2} / {:.1} / {:.2} / {:.2}",
+                s.breach_bottom_m,
+                s.breach_bottom_width_m,
+                s.breach_side_slope,
+                s.breach_formation_time_s / 3600.0
+            ),
+        ),
+        (
+            "溃口峰值流量 peak breach outflow (m³/s)".into(),
+            format!("{:.1}", s.peak_breach_outflow_m3s),
+        ),
+        (
+            "泥水混合峰值 peak mixture outflow (m³/s)".into(),
+            format!("{:.1}", s.peak_mixture_outflow_m3s),
+        ),
+        ("下泄总量 released volume (m³)".into(), format!("{:.0}", s.released_volume_m3)),
+        ("其中尾矿 tailings (m³)".into(), format!("{:.0}", s.tailings_volume_m3)),
+    ];
+    if let Some(b) = &s.regression_band {
+        v.push((
+            "经验公式峰值 regression peaks: Froehlich 2016 / 1995a / MLM (m³/s)".into(),
+            format!(
+                "{:.0} / {:.0} / {:.0}",
+                b.froehlich_2016_m3s, b.froehlich_1995_m3s, b.mlm_1984_m3s
+            ),
+        ));
+    }
+    v.extend([
+        ("淹没面积 inundated area (km²)".into(), format!("{:.3}", s.inundated_area_m2 / 1e6)),
+        ("模拟时长 simulated after breach (h)".into(), format!("{:.2}", s.duration_s / 3600.0)),
+        ("水量平衡误差 volume error (%)".into(), format!("{:.2e}", s.volume_error_pct)),
+        (
+            "网格 grid".into(),
+            format!(
+                "{} cells ({} active) of {} m, {} steps",
+                s.cells, s.active_cells, s.cell_size_m, s.steps
+            ),
+        ),
+    ]);
+    v
 }
 
 /// The human-readable summary.
