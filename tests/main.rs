@@ -4,6 +4,7 @@
 mod breach;
 mod cli;
 mod dambreak;
+mod geotech_pipeline;
 mod hydrology;
 mod inundation;
 mod results_viz;
@@ -13,6 +14,8 @@ mod routing;
 mod scenario;
 mod scenario_sections;
 mod seepage;
+mod seepage_cli;
 mod stability;
+mod stability_cases;
 mod structures;
 mod twin;

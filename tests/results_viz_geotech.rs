@@ -157,9 +157,9 @@ fn slice_table(kind: LoadCaseKind, o: &MethodOutcome) -> Option<SliceTable> {
 fn stability_run(s: &DamSection, normal: &SeepageResult, flood: &SeepageResult) -> StabilityRun {
     let field = |r: &SeepageResult| PorePressure::Field(r.pore_pressure.clone());
     let cases = [
-        LoadCase::normal(field(normal), NORMAL),
-        LoadCase::flood(field(flood), FLOOD),
-        LoadCase::special(field(normal), NORMAL, Seismic::with_vertical_third(0.1, true)),
+        LoadCase::normal(field(normal), Some(NORMAL)),
+        LoadCase::flood(field(flood), Some(FLOOD)),
+        LoadCase::special(field(normal), Some(NORMAL), Seismic::with_vertical_third(0.1, true)),
     ];
     let trials = CircleTrials::Grid {
         centres: CentreGrid {
@@ -232,8 +232,8 @@ fn stability_run(s: &DamSection, normal: &SeepageResult, flood: &SeepageResult) 
                 run.slice_tables.extend(slice_table(lr.kind, o));
             }
         }
-        let line = match &case.pore_pressure {
-            PorePressure::Field(f) => {
+        let line = match &case.pore_water {
+            tailtwin::stability::PoreWater::Pressure(PorePressure::Field(f)) => {
                 f.phreatic().line.points().iter().map(|p| [p.x, p.z]).collect()
             }
             _ => Vec::new(),

@@ -371,3 +371,25 @@ fn bad_seepage_inputs_are_typed_errors_naming_the_key() {
         .unwrap_err();
     assert!(e.to_string().contains("threads"));
 }
+
+/// Goal: the seepage face is returned as geometry: a chain on the downstream face from the exit
+/// point down to the toe, whose length is the reported face length.
+/// Setup: S2 rectangular dam L = H₁ = 10 m, no tailwater, uniform 0.5 m mesh + exit pass.
+/// Reference: the face of the exact solution runs from the exit (0.368 H₁) to the toe (z = 0) on
+/// the vertical downstream edge x = L.
+/// Tolerance: 10⁻⁹ m (the chain and the length are made from the same mesh edges).
+#[test]
+fn seepage_face_chain_runs_from_the_exit_down_to_the_toe() {
+    let section = cases::rectangular_dam(10.0, 10.0, Conductivity::isotropic(K));
+    let r = solve_section(&section, 10.0, &settings(0.5)).unwrap();
+    let exit = r.exit_point.unwrap();
+    let chain = &r.seepage_face[0];
+    assert_eq!(r.seepage_face.len(), 1, "one face: {:?}", r.seepage_face);
+    assert!(chain[0].distance(exit) < 1e-9, "starts at the exit: {:?} vs {exit:?}", chain[0]);
+    assert!(chain.last().unwrap().z.abs() < 1e-9, "ends at the toe: {:?}", chain.last());
+    assert!(chain.windows(2).all(|w| w[1].z < w[0].z), "descends monotonically");
+    assert!(chain.iter().all(|p| (p.x - 10.0).abs() < 1e-9), "on the downstream edge");
+    let length: f64 = chain.windows(2).map(|w| w[0].distance(w[1])).sum();
+    assert!((length - r.seepage_face_length_m).abs() < 1e-9, "{length} vs face length");
+    assert_eq!(r.element_zone.len(), r.pore_pressure.triangles().len());
+}

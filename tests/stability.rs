@@ -173,7 +173,7 @@ fn dam_section_water_and_earthquake_lower_the_fos() {
     let mut s = SearchSettings::new(Method::Bishop, trials);
     s.limits = Some(((100.0, 140.0), (155.0, 200.0)));
     let fos = |pore: PorePressure, seismic: Seismic| {
-        let p = SlopeProblem::for_section(&section, pore, Some(35.0), seismic).unwrap();
+        let p = SlopeProblem::for_section(&section, pore.into(), Some(35.0), seismic).unwrap();
         let r = search(&p, &s).unwrap();
         let c = &r.critical;
         assert!(c.crest_point.x >= 100.0 - 1e-9 && c.crest_point.x <= 140.0 + 1e-9);
@@ -203,9 +203,9 @@ fn dam_section_load_cases_give_rows_per_case_and_method() {
     let normal = phreatic(&[(0.0, 35.0), (100.0, 33.0), (165.0, 20.5), (220.0, 20.0)]);
     let flood = phreatic(&[(0.0, 38.0), (100.0, 36.0), (162.0, 22.0), (220.0, 20.0)]);
     let cases = [
-        LoadCase::normal(normal.clone(), 35.0),
-        LoadCase::flood(flood, 38.0),
-        LoadCase::special(normal, 35.0, Seismic::with_vertical_third(0.1, true)),
+        LoadCase::normal(normal.clone(), Some(35.0)),
+        LoadCase::flood(flood, Some(38.0)),
+        LoadCase::special(normal, Some(35.0), Seismic::with_vertical_third(0.1, true)),
     ];
     let trials = CircleTrials::EntryExit {
         entry: (100.0, 140.0),
@@ -239,57 +239,135 @@ fn dam_section_load_cases_give_rows_per_case_and_method() {
     assert!(json["surface"]["radius_m"].as_f64().unwrap() > 0.0);
 }
 
-// Goal: the pipeline runs the `[stability]` settings over the code load cases of a section and
-// attaches the code minimum per row. Setup: the section above; `[stability]` parsed from TOML
-// (Ordinary and Bishop, entry–exit circles, k_h = 0.1 with k_v = k_h/3); class II under
-// GB 39496-2020. Reference: every row has the risk tables' minimum for its method and case, and
-// `meets_minimum` agrees with fos ≥ required.
+// Goal: the pipeline's stability stage runs the `[stability]` settings over the code load cases
+// of a section and attaches the code minimum per row, with check rows. Setup: the section above
+// written as `[[material]]`/`[[section]]` in the demo scenario; `[stability]` parsed from TOML (Ordinary, Bishop and Spencer, entry–exit
+// circles, k_h = 0.1 with k_v = k_h/3), pore water a given phreatic line, normal level 35 m and
+// flood level 36 m; class II under GB 39496-2020. Reference: every tabulated row has the risk
+// tables' minimum for its method and case, `meets_minimum` agrees with fos ≥ required and the
+// check row's status with it; Spencer (untabulated) has no minimum and an Info row; the special
+// case stands lower than the normal one; near-critical surfaces, slice tables and phreatic lines
+// come with the run.
 #[test]
 fn pipeline_compares_load_cases_with_the_code_minimum() {
-    use tailtwin::pipeline::stability::run_stability;
-    use tailtwin::risk::{Edition, Grade, LimitOverrides, LimitSet};
+    use tailtwin::core::{CheckStatus, LevelKind};
+    use tailtwin::pipeline::stability::{CaseLevels, load_cases, run_stability_stage};
+    use tailtwin::risk::{Edition, Grade, LimitOverrides, LimitSet, LoadCase as CodeCase};
+    use tailtwin::scenario::stability::PoreWaterSpec;
     let toml_text = r#"
-        methods = ["ordinary", "bishop"]
-        search = { kind = "entry_exit", entry_from_m = 100.0, entry_to_m = 140.0, exit_from_m = 155.0, exit_to_m = 200.0, points = 8, radii = 8 }
-        seismic = { kh = 0.1, vertical = "third_up" }
-    "#;
-    let scenario = format!(
-        "{}\n[stability]\n{toml_text}",
-        std::fs::read_to_string(format!(
-            "{}/scenarios/demo/valley-pond.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+[[material]]
+name = "tailings"
+unit_weight_kn_m3 = 18.0
+saturated_unit_weight_kn_m3 = 20.0
+strength = { cohesion_kpa = 5.0, friction_angle_deg = 28.0 }
+k_m_s = 1e-6
+
+[[material]]
+name = "foundation"
+unit_weight_kn_m3 = 19.0
+saturated_unit_weight_kn_m3 = 21.0
+strength = { cohesion_kpa = 20.0, friction_angle_deg = 32.0 }
+k_m_s = 1e-6
+
+[[section]]
+name = "test"
+surface = [[0.0, 36.0], [100.0, 40.0], [110.0, 40.0], [160.0, 20.0], [220.0, 20.0]]
+base = [[0.0, 0.0], [220.0, 0.0]]
+zones = [
+  { name = "dam", material = "tailings", polygon = [[0.0, 20.0], [160.0, 20.0], [110.0, 40.0], [100.0, 40.0], [0.0, 36.0]] },
+  { name = "foundation", material = "foundation", polygon = [[0.0, 0.0], [220.0, 0.0], [220.0, 20.0], [160.0, 20.0], [0.0, 20.0]] },
+]
+pond_side = { surface_until_x_m = 40.0, upstream_edge = "open" }
+
+[stability]
+methods = ["ordinary", "bishop", "spencer"]
+search = { kind = "entry_exit", entry_from_m = 100.0, entry_to_m = 140.0, exit_from_m = 155.0, exit_to_m = 200.0, points = 8, radii = 8 }
+seismic = { kh = 0.1, vertical = "third_up" }
+pore_water = { phreatic_line = [[0.0, 35.0], [100.0, 33.0], [165.0, 20.5], [220.0, 20.0]], correction = "none" }
+"#;
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo");
+    let text = super::geotech_pipeline::demo_without_geotech();
+    let scenario = format!("{text}\n{toml_text}");
+    let s = tailtwin::scenario::parse(&scenario, &demo, "demo+stability").unwrap();
+    assert_eq!(s.sections[0].section, dam_section());
+    let spec = s.stability.as_ref().expect("[stability] parsed");
+    assert!(matches!(spec.pore_water, PoreWaterSpec::PhreaticLine { .. }));
+    let levels = CaseLevels { normal_m: Some(35.0), flood_m: Some(36.0) };
+    let cases = load_cases(spec, levels, &[]).unwrap();
+    let kinds: Vec<LoadCaseKind> = cases.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [LoadCaseKind::Normal, LoadCaseKind::Flood, LoadCaseKind::Special]);
+    assert_eq!(cases[2].seismic, Seismic::with_vertical_third(0.1, true));
+    // Seepage pore water without seepage solutions is a clear error naming the key.
+    let mut seepage_spec = spec.clone();
+    seepage_spec.pore_water = PoreWaterSpec::Seepage;
+    let e = load_cases(&seepage_spec, levels, &[]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("stability.pore_water:") && e.contains(LevelKind::Normal.label_en()),
+        "{e}"
     );
-    let parsed = tailtwin::scenario::parse(
-        &scenario,
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo").as_path(),
-        "demo+stability",
-    )
-    .unwrap();
-    let spec = parsed.stability.expect("[stability] parsed");
-    let section = dam_section();
-    let line = Polyline::x_monotone(
-        "phreatic",
-        ground(&[(0.0, 35.0), (100.0, 33.0), (165.0, 20.5), (220.0, 20.0)], 1.0),
-    )
-    .unwrap();
-    let normal =
-        PorePressure::Phreatic(PhreaticSurface { line, correction: HydrostaticCorrection::None });
-    let cases = [
-        LoadCase::normal(normal.clone(), 35.0),
-        LoadCase::flood(normal.clone(), 36.0),
-        LoadCase::special(normal, 35.0, spec.seismic),
-    ];
+
     let limits = LimitSet::new(Edition::Gb39496_2020, LimitOverrides::default()).unwrap();
-    let (results, rows) = run_stability(&spec, &section, &cases, &limits, Grade::II).unwrap();
-    assert_eq!((results.len(), rows.len()), (3, 6));
-    for r in &rows {
-        let (fos, req) = (r.fos.unwrap(), r.required_fos.unwrap());
-        assert_eq!(r.meets_minimum, Some(fos >= req));
-        assert!(r.required_source.is_some() && r.legacy_standing.is_some());
+    let stage = run_stability_stage(&s, 0, &cases, &limits, Some(Grade::II), true).unwrap();
+    let rows = &stage.run.rows;
+    assert_eq!(rows.len(), 9);
+    for r in rows {
+        let fos = r.fos.unwrap();
+        let check = stage
+            .checks
+            .iter()
+            .find(|c| c.id == format!("slope_fos_{}_{}", json_name(&r.load_case), r.method))
+            .unwrap();
+        assert_eq!(check.value, Some(fos));
+        if r.method == "spencer" {
+            assert!(r.required_fos.is_none() && r.meets_minimum.is_none());
+            assert_eq!(check.status, CheckStatus::Info);
+            continue;
+        }
+        let method = if r.method == "bishop" {
+            tailtwin::risk::StabilityMethod::SimplifiedBishop
+        } else {
+            tailtwin::risk::StabilityMethod::SwedishCircle
+        };
+        let case = match r.load_case {
+            LoadCaseKind::Normal => CodeCase::Normal,
+            LoadCaseKind::Flood => CodeCase::Flood,
+            LoadCaseKind::Special => CodeCase::Special,
+        };
+        let req = limits.min_factor_of_safety(Grade::II, method, case).unwrap();
+        assert_eq!(r.required_fos, Some(req.value));
+        assert_eq!(r.required_source.as_deref(), Some(req.source.citation().as_str()));
+        assert_eq!(r.meets_minimum, Some(fos >= req.value));
+        assert!(r.legacy_standing.is_some());
+        let pass = if fos >= req.value { CheckStatus::Pass } else { CheckStatus::Fail };
+        assert_eq!((check.status, check.limit), (pass, Some(req.value)));
     }
-    let json = serde_json::to_value(&rows).unwrap();
+    let fos = |kind, m: &str| {
+        rows.iter().find(|r| r.load_case == kind && r.method == m).unwrap().fos.unwrap()
+    };
+    // The same phreatic line in both cases and the pond only against x < 40 m, away from the
+    // downstream circles (x > 100 m): the flood level changes nothing here.
+    assert_eq!(fos(LoadCaseKind::Flood, "bishop"), fos(LoadCaseKind::Normal, "bishop"));
+    assert!(fos(LoadCaseKind::Special, "bishop") < fos(LoadCaseKind::Normal, "bishop"));
+    // Products for results and plots: near-critical surfaces (≤ 20 per case and method, lowest
+    // first), a slice table per row, the phreatic line per case.
+    assert_eq!(stage.run.slice_tables.len(), 9);
+    assert_eq!(stage.run.phreatic_lines.len(), 3);
+    for r in rows {
+        let near: Vec<f64> = stage
+            .run
+            .near_critical
+            .iter()
+            .filter(|n| n.load_case == r.load_case && n.method == r.method)
+            .map(|n| n.fos)
+            .collect();
+        assert!(!near.is_empty() && near.len() <= 20 && near.windows(2).all(|w| w[0] <= w[1]));
+    }
+    let json = serde_json::to_value(rows).unwrap();
     assert_eq!(json[0]["load_case"], "normal");
     assert!(json[0]["required_fos"].as_f64().unwrap() >= 1.0);
+    assert!(json[0]["legacy_standing"].is_string());
+}
+
+fn json_name(kind: &LoadCaseKind) -> String {
+    serde_json::to_value(kind).unwrap().as_str().unwrap().to_string()
 }

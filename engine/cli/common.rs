@@ -135,13 +135,28 @@ pub fn input(e: tailtwin::pipeline::PipelineError) -> anyhow::Error {
 
 /// Loads the scenario and runs the flood chain, with a progress bar on a terminal.
 pub fn run_flood(args: &Args) -> anyhow::Result<tailtwin::core::FloodRun> {
+    run_chain(args, false)
+}
+
+/// Loads the scenario and runs the flood chain and, with `geotech`, the sections' seepage and
+/// stability (`pipeline::geotech::run_scenario`).
+pub fn run_chain(args: &Args, geotech: bool) -> anyhow::Result<tailtwin::core::FloodRun> {
     let bar = progress(args, 2);
     bar.set_message("reading the scenario");
     let scenario = load(&args.scenario)?;
     bar.inc(1);
-    bar.set_message("storm → inflow → routing → checks");
+    bar.set_message(if geotech {
+        "storm → inflow → routing → checks → seepage → stability"
+    } else {
+        "storm → inflow → routing → checks"
+    });
     let settings = tailtwin::pipeline::RunSettings { threads: args.threads() };
-    let run = tailtwin::pipeline::run_flood(&scenario, &settings).map_err(input)?;
+    let run = if geotech {
+        tailtwin::pipeline::geotech::run_scenario(&scenario, &settings)
+    } else {
+        tailtwin::pipeline::run_flood(&scenario, &settings)
+    }
+    .map_err(input)?;
     bar.inc(1);
     bar.finish_and_clear();
     Ok(run)

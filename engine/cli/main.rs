@@ -2,7 +2,7 @@
 //!
 //! `tailtwin <command> <scenario> [--out DIR] [--json] [--threads N] [--quiet]`
 //!
-//! Exit status: 0 success; 1 a check failed (`run`, `flood`); 2 bad input (the scenario or a file
+//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`); 2 bad input (the scenario or a file
 //! it names: every problem is printed to stderr with its key path); 3 any other failure (writing
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
@@ -13,6 +13,8 @@ mod dambreak;
 mod flood;
 mod rating;
 mod run;
+mod seepage;
+mod stability;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,8 +31,8 @@ struct Cli {
 enum Command {
     /// Validate a scenario file only: prints OK or every problem with its key path.
     Check(common::Args),
-    /// Run the whole chain (storm → inflow → routing → checks) and write results.h5,
-    /// summary.json, plots and report.html into --out.
+    /// Run the whole chain (storm → inflow → routing → checks, then seepage and stability of
+    /// the [[section]]s) and write results.h5, summary.json, plots and report.html into --out.
     Run(common::Args),
     /// Run the flood and print the report (the key numbers and the check table; --json: the
     /// Report as JSON).
@@ -38,16 +40,28 @@ enum Command {
     /// Stage–discharge table of every structure and of the combined system, with regime and
     /// control (--out: also a plot).
     Rating(common::Args),
+    /// Seepage through every [[section]]: phreatic line, discharge, exit point, seepage face and
+    /// burial depth at the normal, design-flood and given pond levels, with the checks.
+    Seepage(common::Args),
+    /// Slope stability of the scenario's section: the load cases (normal, flood, special) by
+    /// each method against the code minimum factors of safety (--json: results, checks;
+    /// --slices: slice tables).
+    Stability(stability::StabilityArgs),
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
-    /// GeoTIFF/ASCII grids and summary.json).
+    /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match &cli.command {
-        Command::Check(a) | Command::Run(a) | Command::Flood(a) | Command::Rating(a) => a,
-        Command::Dambreak(a) => a,
+        Command::Check(a)
+        | Command::Run(a)
+        | Command::Flood(a)
+        | Command::Rating(a)
+        | Command::Seepage(a)
+        | Command::Dambreak(a) => a,
+        Command::Stability(a) => &a.common,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -58,6 +72,8 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Flood(a) => flood::run(a),
         Command::Rating(a) => rating::run(a),
+        Command::Seepage(a) => seepage::run(a),
+        Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
     };
     match result {

@@ -1,4 +1,5 @@
-//! `tailtwin run FILE --out DIR`: the whole chain, every output file.
+//! `tailtwin run FILE --out DIR`: the whole chain (flood, then the sections' seepage and
+//! stability when the scenario has any), every output file.
 
 use crate::common::{Args, Status, print_json};
 use anyhow::Context;
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 /// Runs the chain and writes results.h5, summary.json, plots and report.html into `--out`
 /// (default `out/<scenario name>`).
 pub fn run(args: &Args) -> anyhow::Result<Status> {
-    let run = crate::common::run_flood(args)?;
+    let run = crate::common::run_chain(args, true)?;
     let dir = args
         .out
         .clone()

@@ -25,6 +25,13 @@
 //! that run many members (the CLI, benches, ensembles) parallelise over members on rayon's pool —
 //! the outermost independent loop. Results never depend on the thread count.
 //!
+//! Seepage and stability ([`geotech`]): [`geotech::run_scenario`] is [`run_flood`] followed by
+//! the seepage stage ([`seepage`]) at the normal level and the routed design-flood peak and the
+//! stability load cases ([`stability`]) on `[stability] section`; their products fill
+//! `FloodRun::geotech`, `Report::seepage` / `Report::stability`, and their check rows are appended
+//! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
+//! stays the flood alone (sweeps and benches call it in loops).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).
@@ -32,7 +39,9 @@
 pub mod assess;
 pub mod dambreak;
 pub mod forcing;
+pub mod geotech;
 pub mod report;
+pub mod seepage;
 pub mod stability;
 
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};
@@ -73,13 +82,19 @@ pub enum PipelineError {
     Risk(#[from] tailtwin_risk::RiskError),
     #[error("{0}")]
     Unsupported(String),
+    /// The seepage or stability stage (see [`geotech`]).
+    #[error(transparent)]
+    Geotech(Box<geotech::GeotechError>),
 }
 
 impl PipelineError {
     /// True when the scenario's content caused the failure (the CLI exits 2 for these): every
-    /// variant today, kept as a method so a future internal failure can say otherwise.
+    /// variant but a seepage solver failure (no convergence, a failed factorisation).
     pub fn is_input_error(&self) -> bool {
-        true
+        match self {
+            PipelineError::Geotech(e) => e.is_input_error(),
+            _ => true,
+        }
     }
 }
 

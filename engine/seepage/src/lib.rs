@@ -60,8 +60,11 @@
 //! the pond level where the surface is submerged), discharge from the pond and out of every
 //! outlet (nodal reactions R = K h of the last solve, so inflow = outflow to round-off), the exit
 //! point (the highest face node through which water leaves — resolved to the local node
-//! spacing) and the seepage-face length, burial depths at the section's stations (surface minus
-//! phreatic elevation; to the base where the vertical is dry).
+//! spacing), the seepage face as chains of boundary points from the exit down (the faced
+//! boundary edges; their length is the face length), burial depths at the section's stations
+//! (surface minus phreatic elevation; to the base where the vertical is dry; the type is
+//! `core::geotech::BurialDepth`), and the zone of every element (the mesh's nodes and triangles
+//! are those of the pore-pressure field) for results and plots.
 //!
 //! # Performance (release, this 2-core machine, zoned tailings section, see benches/seepage.rs)
 //!
@@ -74,10 +77,17 @@
 //! | 9 655 | 0.53 s, 68, 0.0078 | 0.19 s, 21, 0.0085 |
 //! | 106 423 | 7.7 s, 72, 0.107 | 2.17 s, 19, 0.108 (incl. ≈ 0.15 s coarse start) |
 //!
+//! Since then the element loop evaluates van Genuchten k_r in logarithms
+//! ([`element::relative_conductivity`]: 5 exp/ln calls instead of 4 `powf`, ≈ 50 ns instead of
+//! ≈ 95 ns per evaluation). Measured A/B on 28 Nov 2026 with `cargo bench --bench seepage --
+//! --quick seepage_solve/1e5` while three other builds shared the 2 cores (load average ≈ 3):
+//! one solve 0.090 s/iteration (was 0.105), criterion median 1.77–2.19 s (was 2.12–2.41 s) —
+//! under the 2 s target on a quiet run, not reliably under that load.
+//!
 //! The 10⁵-node solve is at the issue's 2 s target to within 10 % (2.05–2.4 s run to run,
 //! depending on load). One iteration at 10⁵ nodes is ≈ 0.06 s numeric Cholesky (faer,
 //! supernodal, AMD) + solve and ≈ 0.045 s for the element k_r means (van Genuchten); with
-//! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
+//! //! `threads > 1` the element loop runs on the rayon pool. The remaining iterations are mostly
 //! seepage-face switching near the exit. A Picard → Newton hybrid (sparse LU Jacobian) was tried
 //! earlier and dropped: it saved < 25 % of the iterations and diverged on fine meshes near the
 //! exit singularity.
@@ -123,6 +133,7 @@ pub use mesh::{BoundaryEdge, BoundaryPart, Mesh, MeshSettings, mesh_section, mes
 pub use solver::{ConfinedSolution, IterationRecord, SeepageModel};
 
 use serde::{Deserialize, Serialize};
+pub use tailtwin_core::geotech::BurialDepth;
 use tailtwin_core::pore_pressure::{PhreaticSurface, PorePressureField};
 #[cfg(doc)]
 use tailtwin_core::section::{Conductivity, Unsaturated};
@@ -252,28 +263,21 @@ pub struct FlowBalance {
     pub error_pct: f64,
 }
 
-/// Burial depth of the phreatic line at a station: surface − phreatic elevation. Where the
-/// vertical is dry to the base, `phreatic_m` is `None` and the depth is to the base (a lower
-/// bound).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BurialDepth {
-    pub x_m: f64,
-    pub surface_m: f64,
-    pub phreatic_m: Option<f64>,
-    pub depth_m: f64,
-}
-
 /// Iteration and size statistics of a solve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeepageDiagnostics {
     pub nodes: usize,
     pub elements: usize,
     pub min_angle_deg: f64,
+    /// Iterations of the solve; after [`solve_level`], of all its passes (base mesh and exit
+    /// refinement) together.
     pub iterations: usize,
+    /// The last solve's iterations.
     pub history: Vec<IterationRecord>,
-    /// Element matrices, pattern and symbolic factorisation, s.
+    /// Element matrices, pattern and symbolic factorisation, s (all passes after
+    /// [`solve_level`]).
     pub setup_s: f64,
-    /// The iteration loop and products, s.
+    /// The iteration loop and products, s (all passes after [`solve_level`]).
     pub solve_s: f64,
     pub seconds_per_iteration: f64,
     /// Anything the user should know (e.g. an exit-refinement pass that was abandoned).
@@ -295,7 +299,14 @@ pub struct SeepageResult {
     pub balance: FlowBalance,
     /// Top of the seepage face on the outer surface or open downstream edge.
     pub exit_point: Option<Point2>,
+    /// The seepage face on the outer surface or open downstream edge: chains of boundary points
+    /// through which water leaves, each from its top down, the chain ending at the exit point
+    /// first (empty when water leaves only through drains, pipes or the tailwater).
+    pub seepage_face: Vec<Vec<Point2>>,
     pub seepage_face_length_m: f64,
+    /// Zone index (into `DamSection::zones`) of each triangle of the mesh the solution is on
+    /// (the triangles and nodes are those of `pore_pressure`).
+    pub element_zone: Vec<u32>,
     pub burial: Vec<BurialDepth>,
     pub min_burial_depth_m: Option<f64>,
     pub diagnostics: SeepageDiagnostics,
@@ -310,41 +321,57 @@ impl SeepageResult {
 
 /// Meshes `section` and solves it at each pond level: a first solve on the base mesh (one mesh and
 /// symbolic factorisation for all levels), then `exit_refinement_passes` solves on meshes refined
-/// around that level's exit point.
+/// around that level's exit point ([`solve_level`]).
 pub fn solve_levels(
     section: &tailtwin_core::DamSection,
     pond_levels_m: &[f64],
     settings: &SeepageSettings,
 ) -> Result<Vec<SeepageResult>, SeepageError> {
     let mut model = SeepageModel::build(section, settings)?;
-    pond_levels_m
-        .iter()
-        .map(|&level| {
-            let mut result = model.solve(level)?;
-            for pass in 0..settings.exit_refinement_passes {
-                let Some(exit) = result.exit_point else { break };
-                let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
-                match SeepageModel::with_mesh(section, mesh, settings)?
-                    .solve_from(level, Some(&result))
-                {
-                    Ok(refined) => result = refined,
-                    // Keep the converged coarser solution rather than fail: the exit is then
-                    // resolved to the base mesh only, which the warning says.
-                    Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
-                        result.diagnostics.warnings.push(format!(
-                            "exit refinement pass {} did not converge ({iterations} iterations, \
-                             relative flux residual {relative_residual:.1e}); the exit point is \
-                             resolved to the base mesh only",
-                            pass + 1
-                        ));
-                        break;
-                    }
-                    Err(e) => return Err(e),
-                }
+    pond_levels_m.iter().map(|&level| solve_level(&mut model, level, settings)).collect()
+}
+
+/// One level of [`solve_levels`] on a model already built (so a caller can tell which level
+/// failed): the solve on the model's mesh, then `settings.exit_refinement_passes` solves on
+/// meshes of `model.section()` refined around the exit point, each warm-started from the last.
+/// A refinement pass that does not converge keeps the previous solution and adds a warning.
+pub fn solve_level(
+    model: &mut SeepageModel,
+    pond_level_m: f64,
+    settings: &SeepageSettings,
+) -> Result<SeepageResult, SeepageError> {
+    let level = pond_level_m;
+    let mut result = model.solve(level)?;
+    for pass in 0..settings.exit_refinement_passes {
+        let Some(exit) = result.exit_point else { break };
+        let section = model.section();
+        let mesh = mesh_section_near(section, &settings.mesh, &[exit])?;
+        match SeepageModel::with_mesh(section, mesh, settings)?.solve_from(level, Some(&result)) {
+            Ok(mut refined) => {
+                // Report the work of every pass, not only the (warm-started, short) last one.
+                let (d, before) = (&mut refined.diagnostics, &result.diagnostics);
+                d.iterations += before.iterations;
+                d.setup_s += before.setup_s;
+                d.solve_s += before.solve_s;
+                d.seconds_per_iteration = d.solve_s / d.iterations.max(1) as f64;
+                d.warnings.splice(0..0, before.warnings.iter().cloned());
+                result = refined;
             }
-            Ok(result)
-        })
-        .collect()
+            // Keep the converged coarser solution rather than fail: the exit is then
+            // resolved to the base mesh only, which the warning says.
+            Err(SeepageError::NotConverged { iterations, relative_residual, .. }) => {
+                result.diagnostics.warnings.push(format!(
+                    "exit refinement pass {} did not converge ({iterations} iterations, \
+                     relative flux residual {relative_residual:.1e}); the exit point is \
+                     resolved to the base mesh only",
+                    pass + 1
+                ));
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(result)
 }
 
 /// [`solve_levels`] for one pond level.

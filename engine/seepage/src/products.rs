@@ -18,6 +18,7 @@ pub(crate) struct Products {
     pub outlets: Vec<Outlet>,
     pub balance: FlowBalance,
     pub exit_point: Option<Point2>,
+    pub seepage_face: Vec<Vec<Point2>>,
     pub seepage_face_length_m: f64,
     pub burial: Vec<BurialDepth>,
     pub min_burial_depth_m: Option<f64>,
@@ -146,6 +147,61 @@ fn exit_point(mesh: &Mesh, on_face: &dyn Fn(u32) -> bool) -> Option<(Point2, u32
         .map(|n| (mesh.nodes[n as usize], n))
 }
 
+/// Joins the face edges into chains of points, each from its top down; the chain holding the
+/// exit node first, then by the height of their tops. An exit node without a face edge is a
+/// chain of one point.
+fn face_chains(mesh: &Mesh, edges: &[[u32; 2]], exit: Option<u32>) -> Vec<Vec<Point2>> {
+    use std::collections::BTreeMap;
+    let mut next: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &[a, b] in edges {
+        next.entry(a).or_default().push(b);
+        next.entry(b).or_default().push(a);
+    }
+    let mut used = vec![false; edges.len()];
+    let edge_of = |a: u32, b: u32, used: &[bool]| {
+        edges
+            .iter()
+            .enumerate()
+            .position(|(i, &[p, q])| !used[i] && ((p == a && q == b) || (p == b && q == a)))
+    };
+    let mut chains: Vec<Vec<u32>> = Vec::new();
+    // Start at chain ends (one neighbour) first, then at whatever is left (closed loops).
+    let mut starts: Vec<u32> = next.iter().filter(|(_, v)| v.len() == 1).map(|(&n, _)| n).collect();
+    starts.extend(next.keys().copied());
+    for start in starts {
+        let mut chain = vec![start];
+        let mut at = start;
+        while let Some(&to) = next[&at].iter().find(|&&to| edge_of(at, to, &used).is_some()) {
+            if let Some(i) = edge_of(at, to, &used) {
+                used[i] = true;
+            }
+            chain.push(to);
+            at = to;
+        }
+        if chain.len() > 1 {
+            chains.push(chain);
+        }
+    }
+    if let Some(n) = exit
+        && !chains.iter().any(|c| c.contains(&n))
+    {
+        chains.push(vec![n]);
+    }
+    let z = |n: u32| mesh.nodes[n as usize].z;
+    for c in &mut chains {
+        if z(c[0]) < z(c[c.len() - 1]) {
+            c.reverse();
+        }
+    }
+    let top = |c: &Vec<u32>| c.iter().map(|&n| z(n)).fold(f64::NEG_INFINITY, f64::max);
+    chains.sort_by(|a, b| {
+        let ea = exit.is_some_and(|n| a.contains(&n));
+        let eb = exit.is_some_and(|n| b.contains(&n));
+        eb.cmp(&ea).then(top(b).total_cmp(&top(a)))
+    });
+    chains.into_iter().map(|c| c.iter().map(|&n| mesh.nodes[n as usize]).collect()).collect()
+}
+
 pub(crate) fn compute_products(
     section: &DamSection,
     mesh: &Mesh,
@@ -224,24 +280,22 @@ pub(crate) fn compute_products(
         error_pct: if inflow > 0.0 { 100.0 * (inflow - outflow) / inflow } else { 0.0 },
     };
 
-    // Seepage face: boundary edges with both ends on the active face, plus the part of the
-    // segment above the highest active node up to the refined exit.
-    let mut face_length: f64 = mesh
+    // Seepage face: boundary edges with both ends on the active face, or one on the face and
+    // one at the tailwater (the face starts at the tailwater level).
+    let tail = |n: u32| groups[n as usize] == Some(Group::Tailwater);
+    let face_edges: Vec<[u32; 2]> = mesh
         .boundary
         .iter()
         .filter(|e| matches!(e.part, BoundaryPart::Surface | BoundaryPart::Downstream))
-        .filter(|e| {
-            // Both ends on the face, or one on the face and one at the tailwater (the face starts
-            // at the tailwater level).
-            let tail = |n: u32| groups[n as usize] == Some(Group::Tailwater);
-            let (a, b) = (e.nodes[0], e.nodes[1]);
-            (on_face(a) && (on_face(b) || tail(b))) || (on_face(b) && tail(a))
-        })
-        .map(|e| mesh.nodes[e.nodes[0] as usize].distance(mesh.nodes[e.nodes[1] as usize]))
-        .sum();
-    if let Some((p, top)) = exit {
-        face_length += p.distance(mesh.nodes[top as usize]);
-    }
+        .map(|e| e.nodes)
+        .filter(|&[a, b]| (on_face(a) && (on_face(b) || tail(b))) || (on_face(b) && tail(a)))
+        .collect();
+    // A fold from +0 (an empty `sum` of f64 is −0, printed as "-0.000").
+    let face_length = face_edges
+        .iter()
+        .map(|&[a, b]| mesh.nodes[a as usize].distance(mesh.nodes[b as usize]))
+        .fold(0.0, |acc, d| acc + d);
+    let seepage_face = face_chains(mesh, &face_edges, exit.map(|(_, n)| n));
 
     let burial: Vec<BurialDepth> = section
         .stations_x
@@ -266,6 +320,7 @@ pub(crate) fn compute_products(
         outlets,
         balance,
         exit_point: exit.map(|(p, _)| p),
+        seepage_face,
         seepage_face_length_m: face_length,
         burial,
         min_burial_depth_m,

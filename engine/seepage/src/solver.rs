@@ -443,6 +443,7 @@ impl SeepageModel {
             outlets,
             balance,
             exit_point,
+            seepage_face,
             seepage_face_length_m,
             burial,
             min_burial_depth_m,
@@ -459,7 +460,9 @@ impl SeepageModel {
             outlets,
             balance,
             exit_point,
+            seepage_face,
             seepage_face_length_m,
+            element_zone: self.mesh.element_zone.clone(),
             burial,
             min_burial_depth_m,
             diagnostics: crate::SeepageDiagnostics {

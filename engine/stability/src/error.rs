@@ -49,4 +49,8 @@ pub enum MethodError {
     NotConverged { method: &'static str, iterations: usize, last_fos: f64, residual: f64 },
     #[error("{method}: factor of safety {fos:.6} is not positive and finite")]
     NonPhysical { method: &'static str, fos: f64 },
+    #[error(
+        "{method}: no trial surface gave a factor of safety ({failed} of {trials} trials did not converge, the rest cut no sliding mass)"
+    )]
+    NoConvergedSurface { method: &'static str, trials: usize, failed: usize },
 }

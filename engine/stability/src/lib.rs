@@ -11,8 +11,12 @@
 //! returns a [`StabilityResult`] with one [`MethodOutcome`] per method — a factor of safety or a
 //! typed [`MethodError`], never a number for a method that did not converge.
 //! [`analyse_load_cases`] runs the code load cases (正常/洪水/特殊运行, [`LoadCaseKind`]) on a
-//! core `DamSection` and flattens them into [`StabilityRow`]s; the comparison with the minimum
-//! factors of safety belongs to the pipeline (this crate does not depend on `risk`).
+//! core `DamSection` — each [`LoadCase`] brings its pore water (seepage field, phreatic line,
+//! r_u or none), pond level, earthquake, surcharges and tension crack — and flattens them into
+//! [`StabilityRow`]s; the comparison with the minimum factors of safety belongs to the pipeline
+//! (this crate does not depend on `risk`). On request each critical surface comes with its slice
+//! table ([`slice_table`]: geometry, weight, u, c′, φ′ and the base normal force N of the
+//! method's own equilibrium, [`base_normal_forces`]).
 //!
 //! # Symbols (per metre run)
 //! b slice width; α base inclination, positive where the base descends in the direction of
@@ -68,7 +72,8 @@
 //! 2-D plane strain, rigid-plastic sliding mass, Mohr–Coulomb or undrained strength, one F along
 //! the whole surface. Bishop and Janbu are reported as failing when m_α ≤
 //! [`SolverSettings::min_m_alpha`] on a slice (steep toe exits); a method that does not converge
-//! is a [`MethodError`]. Surfaces must stay inside the section (else
+//! is a [`MethodError`] (in a search: [`MethodError::NoConvergedSurface`] when it converged on
+//! none of the trials that cut a sliding mass). Surfaces must stay inside the section (else
 //! [`StabilityError::SurfaceOutsideSection`]); searches skip such trials and count them.
 //!
 //! # Search and determinism
@@ -98,6 +103,11 @@
 //!   circles: `tests/properties.rs`.
 //! - Non-circular optimisation follows a weak seam (F 0.59 against 1.47 for the best circle),
 //!   entry–exit and automatic grids agree with the hand grid: `tests/search.rs`.
+//! - Slice tables: each method's base normal force satisfies that method's equilibrium
+//!   (`slice_table_normal_forces_satisfy_each_methods_equilibrium`); a method converging on no
+//!   searched trial is an error, not a number (`a_method_that_never_converges_is_reported_as_such`).
+//! - The T1–T3 scenario files through the pipeline and `tailtwin stability --json`:
+//!   `tests/stability_cases.rs` in the workspace.
 
 pub mod analysis;
 pub mod error;
@@ -109,10 +119,14 @@ pub mod search;
 pub mod section;
 pub mod surface;
 
-pub use analysis::{AnalysisSettings, MethodOutcome, StabilityResult, SurfaceSpec, analyse};
+pub use analysis::{
+    AnalysisSettings, MethodOutcome, StabilityResult, SurfaceSpec, analyse, slice_table,
+};
 pub use error::{MethodError, StabilityError};
 pub use load_case::{LoadCase, LoadCaseKind, LoadCaseResult, StabilityRow, analyse_load_cases};
-pub use methods::{IntersliceFunction, Method, Solution, SolverSettings, janbu_f0, solve};
+pub use methods::{
+    IntersliceFunction, Method, Solution, SolverSettings, base_normal_forces, janbu_f0, solve,
+};
 pub use model::{Material, SlopeModel, Zone, profile_polygon};
 pub use problem::{Loads, PondedWater, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack};
 pub use search::{

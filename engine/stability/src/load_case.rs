@@ -4,51 +4,64 @@
 
 use crate::analysis::{AnalysisSettings, StabilityResult, analyse};
 use crate::error::StabilityError;
-use crate::problem::{Seismic, SlopeProblem};
+use crate::problem::{PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack};
 use crate::surface::SlipSurface;
 use serde::Serialize;
-use tailtwin_core::{DamSection, PorePressure};
+use tailtwin_core::DamSection;
 
 pub use tailtwin_core::LoadCaseKind;
 
-/// One load case: the pore water and pond level it brings, and the earthquake if any.
+/// One load case: the pore water and pond level it brings, the earthquake if any, and the loads
+/// that every case of a scenario shares (surcharges, tension crack).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadCase {
     pub kind: LoadCaseKind,
-    /// Pore pressure for this pond level (seepage solution or phreatic line).
-    pub pore_pressure: PorePressure,
+    /// Pore water for this pond level: a seepage solution or phreatic line
+    /// ([`PoreWater::Pressure`]), r_u, or none.
+    pub pore_water: PoreWater,
     /// Pond level against the section's pond side, m (None: no water against the surface).
     pub pond_level_m: Option<f64>,
     pub seismic: Seismic,
+    pub surcharges: Vec<Surcharge>,
+    pub tension_crack: Option<TensionCrack>,
 }
 
 impl LoadCase {
-    /// 正常运行.
-    pub fn normal(pore_pressure: PorePressure, normal_level_m: f64) -> Self {
+    fn new(kind: LoadCaseKind, pore_water: PoreWater, pond_level_m: Option<f64>) -> Self {
         Self {
-            kind: LoadCaseKind::Normal,
-            pore_pressure,
-            pond_level_m: Some(normal_level_m),
+            kind,
+            pore_water,
+            pond_level_m,
             seismic: Seismic::default(),
+            surcharges: Vec::new(),
+            tension_crack: None,
         }
     }
-    /// 洪水运行.
-    pub fn flood(pore_pressure: PorePressure, flood_level_m: f64) -> Self {
-        Self {
-            kind: LoadCaseKind::Flood,
-            pore_pressure,
-            pond_level_m: Some(flood_level_m),
-            seismic: Seismic::default(),
-        }
+    /// 正常运行 at the normal level (None: no pond against the section).
+    pub fn normal(pore_water: impl Into<PoreWater>, normal_level_m: Option<f64>) -> Self {
+        Self::new(LoadCaseKind::Normal, pore_water.into(), normal_level_m)
+    }
+    /// 洪水运行 at the design-flood level.
+    pub fn flood(pore_water: impl Into<PoreWater>, flood_level_m: Option<f64>) -> Self {
+        Self::new(LoadCaseKind::Flood, pore_water.into(), flood_level_m)
     }
     /// 特殊运行: the normal pore water and level with an earthquake.
-    pub fn special(pore_pressure: PorePressure, normal_level_m: f64, seismic: Seismic) -> Self {
-        Self {
-            kind: LoadCaseKind::Special,
-            pore_pressure,
-            pond_level_m: Some(normal_level_m),
-            seismic,
-        }
+    pub fn special(
+        pore_water: impl Into<PoreWater>,
+        normal_level_m: Option<f64>,
+        seismic: Seismic,
+    ) -> Self {
+        Self { seismic, ..Self::new(LoadCaseKind::Special, pore_water.into(), normal_level_m) }
+    }
+    /// The same case with surcharges and a tension crack.
+    pub fn with_loads(
+        mut self,
+        surcharges: Vec<Surcharge>,
+        tension_crack: Option<TensionCrack>,
+    ) -> Self {
+        self.surcharges = surcharges;
+        self.tension_crack = tension_crack;
+        self
     }
 }
 
@@ -100,12 +113,7 @@ pub fn analyse_load_cases(
     cases
         .iter()
         .map(|case| {
-            let problem = SlopeProblem::for_section(
-                section,
-                case.pore_pressure.clone(),
-                case.pond_level_m,
-                case.seismic,
-            )?;
+            let problem = SlopeProblem::for_load_case(section, case)?;
             Ok(LoadCaseResult {
                 kind: case.kind,
                 pond_level_m: case.pond_level_m,

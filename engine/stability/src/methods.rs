@@ -128,6 +128,42 @@ pub fn solve(
     Ok(s)
 }
 
+/// Base normal force N of every slice (N/m) at a method's solution on `set`, as that method's
+/// equilibrium gives it: Ordinary N = W_v cos α − H sin α; Bishop and Janbu from vertical
+/// equilibrium at their F (Janbu corrected: at the uncorrected F₀ = F / f₀, where its
+/// equilibrium holds); Spencer and Morgenstern–Price from the interslice recursion at (F, λ).
+pub fn base_normal_forces(set: &SliceSet, method: Method, solution: &Solution) -> Vec<f64> {
+    let vertical = |f: f64| -> Vec<f64> {
+        set.slices
+            .iter()
+            .map(|s| {
+                let m_alpha = s.cos_alpha + s.sin_alpha * s.tan_phi / f;
+                (s.vertical_load
+                    - (s.cohesion - s.pore_pressure * s.tan_phi) * s.base_length * s.sin_alpha / f)
+                    / m_alpha
+            })
+            .collect()
+    };
+    match method {
+        Method::Ordinary => set
+            .slices
+            .iter()
+            .map(|s| s.vertical_load * s.cos_alpha - s.horizontal_load * s.sin_alpha)
+            .collect(),
+        Method::Bishop | Method::JanbuSimplified => vertical(solution.fos),
+        Method::JanbuCorrected => vertical(solution.fos / solution.correction.unwrap_or(1.0)),
+        Method::Spencer | Method::MorgensternPrice(_) => {
+            let fun = match method {
+                Method::MorgensternPrice(f) => f,
+                _ => IntersliceFunction::Constant,
+            };
+            let mut normals = vec![0.0; set.slices.len()];
+            gle_pass(set, fun, solution.fos, solution.lambda.unwrap_or(0.0), |i, n| normals[i] = n);
+            normals
+        }
+    }
+}
+
 fn driving_moment(set: &SliceSet) -> f64 {
     set.slices.iter().map(|s| s.external_moment).sum::<f64>() + set.crack_moment
 }
@@ -284,10 +320,23 @@ pub fn janbu_f0(set: &SliceSet) -> f64 {
 /// Force and moment residuals of the general limit equilibrium with X = λ f E, for given (F, λ).
 /// Returns (E at the toe, moment residual) — both zero at the solution.
 fn gle_residuals(set: &SliceSet, fun: IntersliceFunction, f: f64, lambda: f64) -> (f64, f64) {
+    gle_pass(set, fun, f, lambda, |_, _| {})
+}
+
+/// One pass of the general limit equilibrium; `normal(i, N)` receives each slice's base normal
+/// force (a no-op in the solver, inlined away).
+#[inline(always)]
+fn gle_pass(
+    set: &SliceSet,
+    fun: IntersliceFunction,
+    f: f64,
+    lambda: f64,
+    mut normal: impl FnMut(usize, f64),
+) -> (f64, f64) {
     let mut e_left = set.crack_force;
     let mut f_left = fun.at(0.0);
     let mut moment = driving_moment(set);
-    for s in &set.slices {
+    for (i, s) in set.slices.iter().enumerate() {
         let (sa, ca) = (s.sin_alpha, s.cos_alpha);
         let f_right = fun.at(s.side_position);
         let psi = |fx: f64| f * (ca - lambda * fx * sa) + s.tan_phi * (sa + lambda * fx * ca);
@@ -300,6 +349,7 @@ fn gle_residuals(set: &SliceSet, fun: IntersliceFunction, f: f64, lambda: f64) -
             - s.horizontal_load * sa
             - (e_left - e_right) * sa
             - lambda * (f_left * e_left - f_right * e_right) * ca;
+        normal(i, n);
         let shear =
             (s.cohesion * s.base_length + (n - s.pore_pressure * s.base_length) * s.tan_phi) / f;
         moment += n * s.normal_arm - shear * s.shear_arm;

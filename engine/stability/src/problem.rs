@@ -5,7 +5,7 @@ use crate::model::SlopeModel;
 use tailtwin_core::{GAMMA_W, Point2, PorePressure};
 
 /// Source of the pore pressure on the slice bases. Suction (u < 0) is ignored: u = max(u, 0).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum PoreWater {
     /// No pore pressure.
     #[default]
@@ -16,6 +16,22 @@ pub enum PoreWater {
     /// (linear interpolation on its triangles), as the seepage stage hands it over. Soil below
     /// the phreatic line is weighed with γ_sat.
     Pressure(PorePressure),
+}
+
+impl From<PorePressure> for PoreWater {
+    fn from(p: PorePressure) -> Self {
+        PoreWater::Pressure(p)
+    }
+}
+
+impl PoreWater {
+    /// The water table that splits γ / γ_sat, as points (None: dry or r_u).
+    pub fn phreatic_line(&self) -> Option<Vec<Point2>> {
+        match self {
+            PoreWater::Pressure(p) => p.phreatic_line().map(|l| l.points().to_vec()),
+            PoreWater::Dry | PoreWater::Ru(_) => None,
+        }
+    }
 }
 
 /// Water standing against the ground surface over x ∈ [x_min, x_max] (e.g. the pond on the

@@ -1,9 +1,10 @@
 //! From the shared dam section (core) to the limit-equilibrium model and problem.
 
 use crate::error::StabilityError;
+use crate::load_case::LoadCase;
 use crate::model::{Material, SlopeModel, Zone};
 use crate::problem::{Loads, PondedWater, PoreWater, Seismic, SlopeProblem};
-use tailtwin_core::{DamSection, GAMMA_W, PorePressure};
+use tailtwin_core::{DamSection, GAMMA_W};
 
 impl SlopeModel {
     /// The section's zones and materials. Drains are laid over zones for seepage only; their
@@ -20,12 +21,12 @@ impl SlopeModel {
 }
 
 impl SlopeProblem {
-    /// A load case on a dam section: pore pressure (from seepage or a phreatic line), the pond
-    /// level (water against the surface on the pond side, up to `pond_side.surface_until_x`)
-    /// and pseudo-static seismic loading.
+    /// A load case on a dam section: pore water (a seepage field, a phreatic line, r_u or
+    /// none), the pond level (water against the surface on the pond side, up to
+    /// `pond_side.surface_until_x`) and pseudo-static seismic loading.
     pub fn for_section(
         section: &DamSection,
-        pore_pressure: PorePressure,
+        pore_water: PoreWater,
         pond_level_m: Option<f64>,
         seismic: Seismic,
     ) -> Result<Self, StabilityError> {
@@ -36,8 +37,18 @@ impl SlopeProblem {
             x_max: section.pond_side.surface_until_x,
         });
         let loads = Loads { ponded_water, seismic, ..Loads::default() };
-        let problem =
-            Self { model, pore_water: PoreWater::Pressure(pore_pressure), loads, gamma_w: GAMMA_W };
+        let problem = Self { model, pore_water, loads, gamma_w: GAMMA_W };
+        problem.validate()?;
+        Ok(problem)
+    }
+
+    /// [`SlopeProblem::for_section`] with everything a [`LoadCase`] brings: its pore water, pond
+    /// level, earthquake, surcharges and tension crack.
+    pub fn for_load_case(section: &DamSection, case: &LoadCase) -> Result<Self, StabilityError> {
+        let mut problem =
+            Self::for_section(section, case.pore_water.clone(), case.pond_level_m, case.seismic)?;
+        problem.loads.surcharges = case.surcharges.clone();
+        problem.loads.tension_crack = case.tension_crack;
         problem.validate()?;
         Ok(problem)
     }
