@@ -67,6 +67,7 @@ fn malformed(from: &str, to: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::create_dir(dir.path().join("curves")).expect("mkdir");
     std::fs::copy(demo("curves/stage_storage.csv"), dir.path().join("curves/stage_storage.csv"))
         .expect("copy curve");
+    std::fs::copy(demo("valley-dem.asc"), dir.path().join("valley-dem.asc")).expect("copy DEM");
     let text = std::fs::read_to_string(demo("valley-pond.toml")).expect("demo");
     assert!(text.contains(from), "anchor `{from}` missing");
     let file = dir.path().join("scenario.toml");

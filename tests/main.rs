@@ -3,6 +3,7 @@
 
 mod breach;
 mod cli;
+mod dambreak;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;

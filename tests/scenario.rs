@@ -458,6 +458,7 @@ fn observed_rain_with_timestamps_drives_the_chain() {
         dir.path().join("curves/stage_storage.csv"),
     )
     .unwrap();
+    std::fs::copy(demo_dir().join("valley-dem.asc"), dir.path().join("valley-dem.asc")).unwrap();
     std::fs::write(
         dir.path().join("rain.csv"),
         "# gauge G1, hourly totals\ntimestamp,depth_mm\n2026-07-01T09:00:00,12.5\n\

@@ -9,6 +9,7 @@
 
 mod check;
 mod common;
+mod dambreak;
 mod flood;
 mod rating;
 mod run;
@@ -46,6 +47,9 @@ enum Command {
     /// each method against the code minimum factors of safety (--json: results, checks;
     /// --slices: slice tables).
     Stability(stability::StabilityArgs),
+    /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
+    /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
+    Dambreak(common::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,7 +59,8 @@ fn main() -> ExitCode {
         | Command::Run(a)
         | Command::Flood(a)
         | Command::Rating(a)
-        | Command::Seepage(a) => a,
+        | Command::Seepage(a)
+        | Command::Dambreak(a) => a,
         Command::Stability(a) => &a.common,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
         Command::Rating(a) => rating::run(a),
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
+        Command::Dambreak(a) => dambreak::run(a),
     };
     match result {
         Ok(status) => status.into(),

@@ -72,6 +72,7 @@ mod error;
 mod font;
 mod format;
 mod html;
+mod html_dambreak;
 mod html_geotech;
 mod plots;
 
@@ -80,10 +81,12 @@ pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
 pub use format::escape_html;
 pub use html::render_report_html;
 pub use html::render_report_html_with_geotech;
+pub use html_dambreak::render_dambreak_html;
 pub use plots::{
     GeotechPlot, GeotechPlotOptions, PlotKind, geotech_plots, render_geotech_png,
     render_geotech_svg, render_png, render_svg, write_plots,
 };
+pub use plots::{MAP_STEM, render_inundation_map};
 
 use std::path::{Path, PathBuf};
 use tailtwin_core::{FloodRun, GeotechRun};

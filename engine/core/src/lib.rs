@@ -12,6 +12,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod geotech;
 pub mod hydraulics;
+pub mod inundation;
 pub mod mass_balance;
 pub mod pore_pressure;
 pub mod rating;
@@ -30,6 +31,7 @@ pub use geotech::{
     StabilityResultRow, StabilityRun,
 };
 pub use hydraulics::{Control, Discharge, G, Regime};
+pub use inundation::{InundationGrid, InundationMap, InundationPoint};
 pub use mass_balance::{MassBalance, VolumeTerm};
 pub use pore_pressure::{
     FieldError, GAMMA_W, HydrostaticCorrection, PhreaticSurface, PorePressure, PorePressureField,

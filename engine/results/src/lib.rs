@@ -156,6 +156,7 @@ mod error;
 mod geotech;
 mod geotech_read;
 mod h5io;
+mod inundation;
 mod json;
 mod read;
 mod write;
@@ -165,6 +166,7 @@ pub use codes::{
     control_code, control_from_code, control_legend, regime_code, regime_from_code, regime_legend,
 };
 pub use error::ResultsError;
+pub use inundation::{read_inundation_h5, write_inundation_h5};
 pub use json::{SummaryError, read_summary_json, summary_json_string, write_summary_json};
 pub use read::{DatasetInfo, list_datasets, read_geotech, read_results_h5};
 pub use write::{write_geotech, write_results_h5};

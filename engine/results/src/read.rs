@@ -23,7 +23,7 @@ pub fn read_geotech(path: &Path) -> Result<Option<GeotechRun>, ResultsError> {
     read_geotech_groups(&r, &file)
 }
 
-fn open_checked(r: &H5Reader, path: &Path) -> Result<hdf5::File, ResultsError> {
+pub(crate) fn open_checked(r: &H5Reader, path: &Path) -> Result<hdf5::File, ResultsError> {
     let file = hdf5::File::open(path).map_err(|source| ResultsError::Hdf5 {
         path: path.to_path_buf(),
         object: "/".into(),

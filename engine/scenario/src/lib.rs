@@ -32,6 +32,7 @@
 
 pub mod build;
 mod curves;
+pub mod dambreak;
 mod error;
 pub mod material;
 pub mod model;
@@ -127,6 +128,7 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
         material: doc.material,
         section: doc.section,
         seepage: doc.seepage,
+        dambreak: doc.dambreak,
     })
 }
 
@@ -168,6 +170,7 @@ fn from_tables(
         material: doc.material,
         section: doc.section,
         seepage: doc.seepage,
+        dambreak: doc.dambreak,
     })
 }
 

@@ -28,6 +28,8 @@ pub struct Scenario {
     pub sections: Vec<DamSectionSpec>,
     /// `[seepage]` settings (None: defaults, when there are sections).
     pub seepage: Option<SeepageSpec>,
+    /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
+    pub dambreak: Option<crate::dambreak::DambreakSpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

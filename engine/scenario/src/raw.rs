@@ -28,6 +28,7 @@ pub struct RawScenario<S = RawStructure> {
     #[serde(default = "Vec::new")]
     pub section: Vec<crate::section::RawDamSection>,
     pub seepage: Option<crate::seepage::RawSeepage>,
+    pub dambreak: Option<crate::dambreak::RawDambreak>,
 }
 
 /// `[scenario]`.

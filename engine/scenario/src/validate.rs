@@ -39,6 +39,12 @@ pub(crate) fn validate(
         .as_ref()
         .and_then(|s| crate::stability::stability(s, cx.base_dir, &mut cx.problems));
     let (sections, seepage) = geotech(raw, pond.as_ref(), &mut cx);
+    // An invalid [pond] is reported already; the dam break is checked against a valid one.
+    let dambreak =
+        raw.dambreak.as_ref().filter(|_| raw.pond.is_none() || pond.is_some()).and_then(|d| {
+            let facts = pond.as_ref().map(|p| (p.crest.m(), p.bottom.m(), p.total_storage_m3));
+            crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
+        });
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -95,6 +101,7 @@ pub(crate) fn validate(
             stability,
             sections,
             seepage,
+            dambreak,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },

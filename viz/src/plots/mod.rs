@@ -3,6 +3,7 @@
 
 mod geotech;
 mod hydrographs;
+mod inundation;
 mod rating;
 mod safety;
 mod section;
@@ -13,6 +14,8 @@ pub(crate) use geotech::write_geotech_plots_with_svg;
 pub use geotech::{
     GeotechPlot, GeotechPlotOptions, geotech_plots, render_geotech_png, render_geotech_svg,
 };
+
+pub use inundation::{MAP_STEM, render_inundation_map};
 
 use crate::error::VizError;
 use crate::font::{FONT_FAMILY, ensure_cjk_font};
