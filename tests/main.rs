@@ -4,6 +4,7 @@
 mod breach;
 mod cli;
 mod dambreak;
+mod dambreak_rheology;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;

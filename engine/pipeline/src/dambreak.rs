@@ -13,19 +13,25 @@
 //! ```
 //!
 //! Assumptions: the tailings leave in proportion to the water (a mixture of constant
-//! concentration over the event), and the mixture is routed with Manning resistance (no yield
-//! stress): the longer run-out, which a drill should plan for. The regressions are a sanity
+//! concentration over the event). The mixture is routed with Manning resistance plus the
+//! rheology of `[dambreak.tailings] rheology` (Bingham, Herschel–Bulkley, O'Brien–Julien, or
+//! estimated from C_v); without one it is routed as water (no yield stress): the longer run-out,
+//! which a drill should plan for. The flow came to rest when no cell moves at the end of the 2D
+//! run ([`RheologySummary::flow_at_rest`]); the flooded area at ¾ of the run shows whether the
+//! extent still grew. The regressions are a sanity
 //! band, not a replacement for the routed peak. Regression breaches (Froehlich, MLM) go down to
 //! the pond bottom.
 
 use crate::{Model, PipelineError, RunSettings, forcing, routing_settings, run_model};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::Instant;
 use tailtwin_core::{
     Elevation, FloodRun, Hydrograph, InundationGrid, InundationMap, InundationPoint,
 };
 use tailtwin_inundation::{
-    InflowLine, InundationError, InundationResult, Simulation, SolverSettings, with_threads,
+    InflowLine, InundationError, InundationResult, Rheology, Simulation, SolverSettings,
+    with_threads,
 };
 use tailtwin_pond::route;
 use tailtwin_pond::structures::breach::regressions::{
@@ -35,7 +41,7 @@ use tailtwin_pond::structures::{
     Breach, BreachGeometry, BreachTrigger, Structure, StructureError, resolve_trigger_on_route,
 };
 use tailtwin_scenario::Scenario;
-use tailtwin_scenario::dambreak::{GeometrySpec, ReleasedVolume, TriggerSpec};
+use tailtwin_scenario::dambreak::{GeometrySpec, ReleasedVolume, RheologySpec, TriggerSpec};
 use thiserror::Error;
 
 /// Router output interval of the breach pass, s: the breach hydrograph handed to the 2D run is
@@ -88,6 +94,69 @@ pub struct RegressionBand {
     pub breach_height_m: f64,
 }
 
+/// Speed below which the released flow counts as at rest at the end of the 2D run, m/s
+/// (1 mm/s: a creep that moves a front by less than 4 m an hour).
+pub const REST_SPEED_MS: f64 = 1e-3;
+
+/// The resistance law of the 2D run and whether the released flow came to rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct RheologySummary {
+    /// `"none"` (water), `"bingham"`, `"herschel_bulkley"` or `"obrien_julien"`.
+    pub model: String,
+    /// SI parameters: `yield_stress_pa`, `viscosity_pa_s`, `consistency` (Pa·sⁿ), `index`,
+    /// `laminar_k` (those of the model).
+    pub parameters: BTreeMap<String, f64>,
+    /// Density of the flowing material, kg/m³.
+    pub density_kgm3: f64,
+    /// Where the parameters come from.
+    pub source: String,
+    /// Flooded area (max depth ≥ arrival depth) at the checkpoint, the last output time at or
+    /// before ¾ of the run, m² (None when the run is shorter than one output interval).
+    pub area_at_checkpoint_m2: Option<f64>,
+    pub checkpoint_s: Option<f64>,
+    /// True when no cell moves faster than [`REST_SPEED_MS`] at the end of the run (with a yield
+    /// stress the solver stops a cell outright where `ρ g h |∇η| ≤ τ_y` holds it).
+    pub flow_at_rest: bool,
+    /// Largest depth-averaged speed at the end of the run where the depth is ≥ 0.01 m, m/s.
+    pub final_max_speed_ms: f64,
+}
+
+impl RheologySummary {
+    fn new(spec: &RheologySpec) -> Self {
+        let mut parameters = BTreeMap::new();
+        let mut put = |k: &str, v: f64| {
+            parameters.insert(k.to_owned(), v);
+        };
+        match spec.rheology {
+            Rheology::Water => {}
+            Rheology::Bingham { yield_stress_pa, viscosity_pa_s, .. } => {
+                put("yield_stress_pa", yield_stress_pa);
+                put("viscosity_pa_s", viscosity_pa_s);
+            }
+            Rheology::HerschelBulkley { yield_stress_pa, consistency, flow_index, .. } => {
+                put("yield_stress_pa", yield_stress_pa);
+                put("consistency", consistency);
+                put("index", flow_index);
+            }
+            Rheology::OBrienJulien { yield_stress_pa, viscosity_pa_s, laminar_k, .. } => {
+                put("yield_stress_pa", yield_stress_pa);
+                put("viscosity_pa_s", viscosity_pa_s);
+                put("laminar_k", laminar_k);
+            }
+        }
+        RheologySummary {
+            model: spec.model.to_owned(),
+            parameters,
+            density_kgm3: spec.rheology.density(),
+            source: spec.source.to_owned(),
+            area_at_checkpoint_m2: None,
+            checkpoint_s: None,
+            flow_at_rest: false,
+            final_max_speed_ms: 0.0,
+        }
+    }
+}
+
 /// One observation point's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct PointSummary {
@@ -129,6 +198,8 @@ pub struct DambreakSummary {
     /// Tailings released, m³ (0 without tailings), and the mixture concentration.
     pub tailings_volume_m3: f64,
     pub tailings_concentration: Option<f64>,
+    /// Resistance law of the 2D run, its source, and whether the flow came to rest.
+    pub rheology: RheologySummary,
     /// Water + tailings released, m³.
     pub released_volume_m3: f64,
     pub regression_band: Option<RegressionBand>,
@@ -330,7 +401,16 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         .map(|(_, z)| *z)
         .fold(f64::INFINITY, f64::min);
 
-    // 2D run.
+    // 2D run: the mixture's rheology when tailings are released.
+    let rheology_spec = spec.tailings.map_or(RheologySpec::WATER, |t| t.rheology);
+    if spec.tailings.is_some() && rheology_spec.rheology == Rheology::Water {
+        warnings.push(
+            "the tailings mixture is routed as water (no [dambreak.tailings] rheology): the \
+             longer run-out"
+                .to_owned(),
+        );
+    }
+    let mut rheology = RheologySummary::new(&rheology_spec);
     let d = SolverSettings::default();
     let solver = SolverSettings {
         order: spec.solver.order,
@@ -338,6 +418,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         cfl: spec.solver.cfl,
         gravity: s.meta.gravity,
         arrival_threshold_m: spec.solver.arrival_depth_m,
+        rheology: rheology_spec.rheology,
         ..d
     };
     let line = InflowLine::along_segment(
@@ -350,19 +431,37 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
     )?;
     let duration = spec.solver.duration_s;
     let interval = spec.solver.output_interval_s;
-    let (result, steps, wall) = with_threads(threads, || -> Result<_, InundationError> {
-        let mut sim = Simulation::new(&spec.terrain, &spec.roughness, solver)?
-            .with_boundaries(spec.solver.boundaries);
-        sim.set_initial(|_, _, _| (0.0, 0.0, 0.0))?;
-        sim.add_inflow(line)?;
-        for (p, _) in &spec.points {
-            sim.add_point(p.clone())?;
-        }
-        let clock = Instant::now();
-        sim.run_until(duration, interval)?;
-        let wall = clock.elapsed().as_secs_f64();
-        Ok((sim.result(), sim.steps(), wall))
-    })??;
+    // The checkpoint is an output time, so the steps land where they would without it.
+    let checkpoint = (0.75 * duration / interval).floor() * interval;
+    let (result, steps, wall, at_checkpoint) =
+        with_threads(threads, || -> Result<_, InundationError> {
+            let mut sim = Simulation::new(&spec.terrain, &spec.roughness, solver)?
+                .with_boundaries(spec.solver.boundaries);
+            sim.set_initial(|_, _, _| (0.0, 0.0, 0.0))?;
+            sim.add_inflow(line)?;
+            for (p, _) in &spec.points {
+                sim.add_point(p.clone())?;
+            }
+            let clock = Instant::now();
+            let mut at_checkpoint = None;
+            if checkpoint > 0.0 {
+                sim.run_until(checkpoint, interval)?;
+                at_checkpoint = Some(sim.result().inundated_area_m2);
+            }
+            sim.run_until(duration, interval)?;
+            let wall = clock.elapsed().as_secs_f64();
+            rheology.final_max_speed_ms = (0..spec.terrain.geometry.cells())
+                .map(|i| sim.cell_state(i))
+                .filter(|[h, ..]| *h >= d.velocity_depth_m)
+                .map(|[h, hu, hv]| hu.hypot(hv) / h)
+                .fold(0.0, f64::max);
+            Ok((sim.result(), sim.steps(), wall, at_checkpoint))
+        })??;
+    if let Some(a) = at_checkpoint {
+        rheology.checkpoint_s = Some(checkpoint);
+        rheology.area_at_checkpoint_m2 = Some(a);
+    }
+    rheology.flow_at_rest = rheology.final_max_speed_ms < REST_SPEED_MS;
     let mut result = result;
     for r in [
         &mut result.max_depth,
@@ -445,6 +544,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         water_volume_m3: water_volume,
         tailings_volume_m3: tailings_volume,
         tailings_concentration: spec.tailings.map(|t| t.concentration),
+        rheology,
         released_volume_m3: water_volume + tailings_volume,
         regression_band: band,
         min_stage_after_breach_m: min_stage_after,

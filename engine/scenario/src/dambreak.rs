@@ -10,6 +10,8 @@
 //! progression = "linear"          # | "sine"
 //! weir = { rectangular = 1.705, triangular = 1.268 }   # optional, m^½/s
 //! tailings = { released_volume_m3 = 1.0e6, concentration = 0.3 }   # or released_volume_m3 = "regression"
+//! # tailings.rheology = "none" (default) | "from_concentration" | { model = "bingham", … }:
+//! # see [`rheology`]; tailings.solids_density_kgm3 = 2700.0 (default)
 //! dem = "valley.asc"              # ESRI ASCII grid or GeoTIFF, relative to the scenario file
 //! crs_epsg = 32649                # written into the output GeoTIFFs when the DEM has no CRS
 //! manning_n = 0.045               # | { raster = "n.asc" } | { land_cover = "lc.asc", classes = { "1" = 0.035 } }
@@ -18,7 +20,10 @@
 //! solver = { order = "second", limiter = "mc", duration_h = 2.0, output_interval_s = 60.0, arrival_depth_m = 0.1, boundaries = { east = "open" } }
 //! ```
 
+pub mod rheology;
+
 use crate::error::Problems;
+pub use rheology::{RawRheology, RawRheologyTable, RheologySpec};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -86,6 +91,10 @@ pub struct RawTailings {
     pub concentration: f64,
     /// Stored tailings volume for the regression, m³ (default: the pond's total storage).
     pub stored_volume_m3: Option<f64>,
+    /// Solids (particle) density, kg/m³ (default 2700).
+    pub solids_density_kgm3: Option<f64>,
+    /// Resistance law of the mixture (default `"none"`: water, Manning only).
+    pub rheology: Option<RawRheology>,
 }
 
 /// `manning_n = 0.045 | { raster = … } | { land_cover = …, classes = {…} }`.
@@ -202,6 +211,10 @@ pub struct TailingsSpec {
     pub released: ReleasedVolume,
     /// Volumetric solids concentration of the mixture.
     pub concentration: f64,
+    /// Mixture density `ρ_w + C_v (ρ_s − ρ_w)`, kg/m³.
+    pub density_kgm3: f64,
+    /// Resistance law of the mixture in the 2D run.
+    pub rheology: RheologySpec,
 }
 
 /// The 2D run's settings.
@@ -334,12 +347,19 @@ pub(crate) fn dambreak(
                 ReleasedVolume::Given(1.0)
             }
         };
-        // 0.7 is above the packing of any liquefied tailings mixture (the O'Brien–Julien
-        // relations are fitted below ~0.55).
-        let concentration = p
-            .in_range_open_low("dambreak.tailings.concentration", t.concentration, 0.0, 0.7)
-            .unwrap_or(0.3);
-        TailingsSpec { released, concentration }
+        // C_v in (0, 0.65): a mixture has solids, and above ~0.65 it no longer flows as a fluid
+        // (the O'Brien–Julien relations were fitted for C_v ≤ 0.45).
+        let key = "dambreak.tailings.concentration";
+        let concentration = match p.finite(key, t.concentration) {
+            Some(c) if c > 0.0 && c < rheology::MAX_CONCENTRATION => c,
+            Some(c) => {
+                p.push(key, format!("{c} is outside the allowed range (0, 0.65)"));
+                0.3
+            }
+            None => 0.3,
+        };
+        let (density_kgm3, rheology) = rheology::rheology(t, concentration, p);
+        TailingsSpec { released, concentration, density_kgm3, rheology }
     });
 
     // Terrain, roughness, inflow line, points: the inundation crate's own checks, keyed.
