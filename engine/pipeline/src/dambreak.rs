@@ -405,8 +405,8 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
     let rheology_spec = spec.tailings.map_or(RheologySpec::WATER, |t| t.rheology);
     if spec.tailings.is_some() && rheology_spec.rheology == Rheology::Water {
         warnings.push(
-            "the tailings mixture is routed as water (no [dambreak.tailings] rheology): the \
-             longer run-out"
+            "the tailings mixture is routed as water ([dambreak.tailings] rheology \"none\" or \
+             not given): the longer run-out"
                 .to_owned(),
         );
     }
