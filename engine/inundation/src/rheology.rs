@@ -23,8 +23,9 @@
 //! Parameter relations from the volumetric solids concentration `C_v` (O'Brien & Julien 1988):
 //! `τ_y = α₂ e^{β₂ C_v}` (dyn/cm² = 0.1 Pa), `μ = α₁ e^{β₁ C_v}` (poise = 0.1 Pa·s), mixture
 //! density `ρ_m = ρ_w + C_v (ρ_s − ρ_w)`. The coefficient pairs are material-specific; the
-//! [`ConcentrationCoefficients::OBRIEN_JULIEN_AGGREGATE`] default is recalled from FLO-2D's table
-//! (flagged, replace with lab values).
+//! [`ConcentrationCoefficients::OBRIEN_JULIEN_AGGREGATE`] default is the "Aspen Pit 1" sample of
+//! O'Brien & Julien (1988, J. Hydraul. Eng. 114(8), Table 2), checked against the published table;
+//! it is a natural mudflow matrix, not a tailings: replace it with lab values for the site.
 
 use crate::error::{InundationError, in_range, non_negative, positive};
 
@@ -186,8 +187,9 @@ pub struct ConcentrationCoefficients {
 }
 
 impl ConcentrationCoefficients {
-    /// Recalled from FLO-2D's table (O'Brien & Julien 1988, "Aspen Pit 1"): μ: α₁ = 0.036,
-    /// β₁ = 22.1; τ_y: α₂ = 0.181, β₂ = 25.7. Recalled, not verified: replace with lab values.
+    /// O'Brien & Julien (1988) Table 2, "Aspen Pit 1" (checked against the published table): μ:
+    /// α₁ = 0.036, β₁ = 22.1; τ_y: α₂ = 0.181, β₂ = 25.7. A mudflow matrix, not a tailings:
+    /// replace with lab values.
     pub const OBRIEN_JULIEN_AGGREGATE: ConcentrationCoefficients =
         ConcentrationCoefficients { alpha1: 0.036, beta1: 22.1, alpha2: 0.181, beta2: 25.7 };
 
