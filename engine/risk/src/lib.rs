@@ -103,6 +103,7 @@
 //! linear-reservoir drawdown against its closed form, and bad inputs → typed errors.
 
 pub mod checks;
+pub mod consequence;
 pub mod drain;
 pub mod error;
 pub mod grade;
@@ -116,6 +117,10 @@ pub mod types;
 pub use checks::{
     Assessment, CheckSettings, DesignFloodRequirement, PondFacts, WaterRetaining,
     design_flood_requirement, flood_season_checks,
+};
+pub use consequence::{
+    BUILTIN_CONSEQUENCE_TOML, ConsequenceClass, ConsequenceSettings, ConsequenceSummary,
+    ConsequenceTables, PointConsequence, PointExposure, assess_consequence,
 };
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};
