@@ -32,6 +32,11 @@
 //! # Ok::<(), tailtwin_risk::RiskError>(())
 //! ```
 //!
+//! 4. **Dam-break consequence** ([`consequence`]): population at risk and loss of life at the
+//!    dam-break observation points (Graham 1999 fatality rates by flood severity D·V and warning
+//!    time) and the GISTM (2020) consequence class (Low … Extreme), as data in
+//!    `data/consequence.toml` with source and confidence per row ([`assess_consequence`]).
+//!
 //! # The checks (row id — meaning — clause)
 //!
 //! | id | requirement | clause |
