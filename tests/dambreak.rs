@@ -242,6 +242,8 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(html.contains("data:image/png;base64,iVBORw0KGgo"), "the map is embedded");
     assert!(html.contains("village") && html.contains("溃口峰值流量"));
+    assert!(html.contains("后果等级") && html.contains("Consequence estimate"));
+    drill_consequence_class_is_extreme_by_population_at_risk(&v["consequence"]);
     let tif = out.join("max_depth_m.tif");
     match Command::new("gdalinfo").arg(&tif).output() {
         Err(_) => eprintln!("SKIPPED gdalinfo check: gdalinfo (gdal-bin) is not installed"),
@@ -260,6 +262,35 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
             assert!(info.contains("UTM zone 49N"), "{info}");
         }
     }
+}
+
+// Goal: the demo drill's consequence class through the CLI JSON. Setup: the JSON of the test
+// above (all four populated points — plant 120, village 850, school 300, hamlet 60 — are reached
+// within 0.75 h; the road bridge has no population). Reference: GISTM (2020) Table 1 as read in
+// engine/risk/data/consequence.toml: PAR 1330 ≥ 1000 → Extreme, governed by PAR; the potential
+// loss of life is the sum of the points' Graham rates × PAR. Tolerance: exact for PAR and class;
+// 1e-9 relative on the PLL sum (float addition order).
+fn drill_consequence_class_is_extreme_by_population_at_risk(c: &serde_json::Value) {
+    assert_eq!(c["population_at_risk"], 1330, "{c}");
+    assert_eq!(c["consequence_class"], "Extreme");
+    assert_eq!(c["consequence_class_zh"], "极高");
+    assert_eq!(c["class_by_population_at_risk"], "Extreme");
+    assert!(c["basis"].as_str().unwrap().starts_with("population at risk 1330"), "{c}");
+    assert_eq!(c["confidence"], "recalled");
+    let points = c["points"].as_array().expect("points");
+    assert_eq!(points.len(), 5);
+    let mut sum = 0.0;
+    for p in points {
+        let (par, f, lol) = (
+            p["population_at_risk"].as_f64().unwrap(),
+            p["fatality_rate"].as_f64().unwrap(),
+            p["loss_of_life"].as_f64().unwrap(),
+        );
+        assert!((0.0..=1.0).contains(&f) && (lol - f * par).abs() <= 1e-12 * par.max(1.0));
+        sum += lol;
+    }
+    let pll = c["potential_loss_of_life"].as_f64().unwrap();
+    assert!(pll > 0.0 && (pll - sum).abs() <= 1e-9 * sum, "{pll} vs {sum}");
 }
 
 // Goal: every bad `[dambreak]` input is an error naming its key path, never a panic; the CLI

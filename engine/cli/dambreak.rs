@@ -80,6 +80,7 @@ fn write(
         &figures(&run.summary),
         &run.map,
         &png,
+        &consequence_rows(&run.summary),
         &run.summary.warnings,
     );
     files.extend(map_png);
@@ -139,6 +140,21 @@ fn figures(s: &DambreakSummary) -> Vec<(String, String)> {
             ),
         ));
     }
+    let c = &s.consequence;
+    v.extend([
+        (
+            "后果等级 consequence class (GISTM)".to_owned(),
+            format!("{} {}", c.consequence_class_zh, c.consequence_class.name()),
+        ),
+        ("后果等级依据 basis".into(), c.basis.clone()),
+        ("风险人口 population at risk".into(), c.population_at_risk.to_string()),
+        ("可能死亡人数 potential loss of life".into(), format!("{:.2}", c.potential_loss_of_life)),
+        (
+            "预警延迟 warning delay after breach start (min)".into(),
+            format!("{:.0}", c.settings.warning_delay_s / 60.0),
+        ),
+        ("数据来源 provenance".into(), format!("{} [{:?}]", c.provenance.join("; "), c.confidence)),
+    ]);
     v.extend([
         ("淹没面积 inundated area (km²)".into(), format!("{:.3}", s.inundated_area_m2 / 1e6)),
         ("模拟时长 simulated after breach (h)".into(), format!("{:.2}", s.duration_s / 3600.0)),
@@ -225,8 +241,38 @@ pub fn render(s: &DambreakSummary) -> String {
             p.population.map_or("—".to_owned(), |n| n.to_string())
         ));
     }
+    let c = &s.consequence;
+    line(format!(
+        "后果等级 consequence class: {} {} — {}; population at risk {}, potential loss of life \
+         {:.2} [{:?}]",
+        c.consequence_class_zh,
+        c.consequence_class.name(),
+        c.basis,
+        c.population_at_risk,
+        c.potential_loss_of_life,
+        c.confidence
+    ));
     for w in &s.warnings {
         line(format!("warning: {w}"));
     }
     o
+}
+
+/// The points' loss-of-life rows for report.html.
+fn consequence_rows(s: &DambreakSummary) -> Vec<tailtwin::viz::ConsequenceRow> {
+    let name = |x: Option<String>| x.unwrap_or_else(|| "—".to_owned());
+    s.consequence
+        .points
+        .iter()
+        .map(|p| tailtwin::viz::ConsequenceRow {
+            name: p.name.clone(),
+            population_at_risk: p.population_at_risk,
+            depth_velocity_m2s: p.depth_velocity_m2s,
+            severity: name(p.severity.map(|v| format!("{v:?}").to_lowercase())),
+            warning_time_s: p.warning_time_s,
+            warning: name(p.warning.map(|v| format!("{v:?}").to_lowercase())),
+            fatality_rate: p.fatality_rate,
+            loss_of_life: p.loss_of_life,
+        })
+        .collect()
 }

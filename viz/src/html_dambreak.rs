@@ -19,12 +19,30 @@ img{width:100%;height:auto;border:1px solid #ddd}
 .warn{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
 "#;
 
-/// The page: `title`, `figures` (label, value), the map PNG bytes, the points, `warnings`.
+/// One observation point's loss-of-life estimate, as the report shows it (viz needs no risk
+/// type: the caller formats the categories).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsequenceRow {
+    pub name: String,
+    pub population_at_risk: u64,
+    pub depth_velocity_m2s: f64,
+    /// Flood severity (Graham 1999), "—" where the flood did not arrive.
+    pub severity: String,
+    pub warning_time_s: Option<f64>,
+    /// Warning category (Graham 1999), "—" where the flood did not arrive.
+    pub warning: String,
+    pub fatality_rate: f64,
+    pub loss_of_life: f64,
+}
+
+/// The page: `title`, `figures` (label, value), the map PNG bytes, the points, the points'
+/// loss-of-life rows (`consequence`, table left out when empty) and `warnings`.
 pub fn render_dambreak_html(
     title: &str,
     figures: &[(String, String)],
     map: &InundationMap,
     map_png: &[u8],
+    consequence: &[ConsequenceRow],
     warnings: &[String],
 ) -> String {
     let mut o = String::new();
@@ -69,9 +87,40 @@ pub fn render_dambreak_html(
             pop
         );
     }
+    o.push_str("</table>\n");
+    if !consequence.is_empty() {
+        o.push_str(
+            "<h2>后果估计 / Consequence estimate</h2>\n<table>\n<tr><th>地点 point</th><th>风险人口 \
+             PAR</th><th>D·V (m²/s)</th><th>洪水严重度 severity</th><th>预警时间 warning \
+             (min)</th><th>预警类别 warning class</th><th>死亡率 fatality rate</th><th>可能死亡 \
+             loss of life</th></tr>\n",
+        );
+        for r in consequence {
+            let w = r.warning_time_s.map_or("—".into(), |t| format!("{:.1}", t / 60.0));
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td>{}</td><td \
+                 class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td></tr>",
+                esc(&r.name),
+                r.population_at_risk,
+                r.depth_velocity_m2s,
+                esc(&r.severity),
+                esc(&w),
+                esc(&r.warning),
+                r.fatality_rate,
+                r.loss_of_life
+            );
+        }
+        o.push_str(
+            "</table>\n<p>风险人口：水深达到到达阈值处的人口；死亡率按 Graham (1999) 洪水严重度与预警时间；\
+             后果等级按 GISTM (2020) 表1 / PAR: population where the depth reached the arrival \
+             threshold; fatality rates after Graham (1999) by flood severity and warning time; \
+             class after GISTM (2020) Table 1.</p>\n",
+        );
+    }
     let _ = write!(
         o,
-        "</table>\n<p>到达时间自溃口形成起算，水深阈值 {} m；人口为情景给定值 / arrival after the \
+        "<p>到达时间自溃口形成起算，水深阈值 {} m；人口为情景给定值 / arrival after the \
          breach starts, depth threshold {} m; populations as given in the scenario.</p>\n\
          </body></html>\n",
         map.arrival_depth_m, map.arrival_depth_m

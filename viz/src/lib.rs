@@ -81,7 +81,7 @@ pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
 pub use format::escape_html;
 pub use html::render_report_html;
 pub use html::render_report_html_with_geotech;
-pub use html_dambreak::render_dambreak_html;
+pub use html_dambreak::{ConsequenceRow, render_dambreak_html};
 pub use plots::{
     GeotechPlot, GeotechPlotOptions, PlotKind, geotech_plots, render_geotech_png,
     render_geotech_svg, render_png, render_svg, write_plots,

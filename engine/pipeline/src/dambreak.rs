@@ -219,6 +219,8 @@ pub struct DambreakSummary {
     pub cell_updates_per_s: f64,
     pub threads: usize,
     pub points: Vec<PointSummary>,
+    /// Population at risk, loss of life and GISTM consequence class from the points.
+    pub consequence: tailtwin_risk::ConsequenceSummary,
     pub warnings: Vec<String>,
 }
 
@@ -560,6 +562,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         wall_time_s: wall,
         cell_updates_per_s: if wall > 0.0 { steps as f64 * active as f64 / wall } else { 0.0 },
         threads,
+        consequence: consequence_of(&points)?,
         points,
         warnings,
     };
@@ -600,4 +603,23 @@ fn interpolate(x: &[f64], y: &[f64], x0: f64) -> f64 {
             y[i - 1] + f * (y[i] - y[i - 1])
         }
     }
+}
+
+/// The consequence class from the points, with the risk table's default warning delay (the
+/// scenario carries no `warning_delay_s` yet).
+fn consequence_of(
+    points: &[PointSummary],
+) -> Result<tailtwin_risk::ConsequenceSummary, PipelineError> {
+    let t = tailtwin_risk::ConsequenceTables::builtin();
+    let exposure: Vec<tailtwin_risk::PointExposure> = points
+        .iter()
+        .map(|p| tailtwin_risk::PointExposure {
+            name: p.name.clone(),
+            population: p.population,
+            arrival_time_s: p.arrival_time_s,
+            max_depth_m: p.max_depth_m,
+            max_speed_ms: p.max_speed_ms,
+        })
+        .collect();
+    Ok(tailtwin_risk::assess_consequence(t, &t.default_settings(), &exposure)?)
 }

@@ -32,6 +32,11 @@
 //! # Ok::<(), tailtwin_risk::RiskError>(())
 //! ```
 //!
+//! 4. **Dam-break consequence** ([`consequence`]): population at risk and loss of life at the
+//!    dam-break observation points (Graham 1999 fatality rates by flood severity D·V and warning
+//!    time) and the GISTM (2020) consequence class (Low … Extreme), as data in
+//!    `data/consequence.toml` with source and confidence per row ([`assess_consequence`]).
+//!
 //! # The checks (row id — meaning — clause)
 //!
 //! | id | requirement | clause |
@@ -103,6 +108,7 @@
 //! linear-reservoir drawdown against its closed form, and bad inputs → typed errors.
 
 pub mod checks;
+pub mod consequence;
 pub mod drain;
 pub mod error;
 pub mod grade;
@@ -116,6 +122,10 @@ pub mod types;
 pub use checks::{
     Assessment, CheckSettings, DesignFloodRequirement, PondFacts, WaterRetaining,
     design_flood_requirement, flood_season_checks,
+};
+pub use consequence::{
+    BUILTIN_CONSEQUENCE_TOML, ConsequenceClass, ConsequenceSettings, ConsequenceSummary,
+    ConsequenceTables, PointConsequence, PointExposure, assess_consequence,
 };
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};

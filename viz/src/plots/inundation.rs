@@ -22,8 +22,13 @@ const BREACH: RGBColor = RGBColor(230, 120, 0);
 const SHALLOW: (f64, f64, f64) = (198.0, 219.0, 239.0);
 const DEEP: (f64, f64, f64) = (8.0, 48.0, 107.0);
 const DEEP_M: f64 = 5.0;
-/// Strip under the chart for the legend line, px.
-const LEGEND_PX: u32 = 36;
+/// Strip under the chart for the depth colour bar and the legend line, px.
+const LEGEND_PX: u32 = 78;
+/// Colour-bar ticks, m (log axis from the arrival depth to [`DEEP_M`]).
+const BAR_TICKS_M: [f64; 8] = [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0];
+/// Colour-bar length and height, px.
+const BAR_W: i32 = 420;
+const BAR_H: i32 = 16;
 
 /// Draws the map of `map` into `dir/inundation_map.png` (dir created if missing).
 pub fn render_inundation_map(dir: &Path, map: &InundationMap) -> Result<Vec<PathBuf>, VizError> {
@@ -90,22 +95,14 @@ fn draw<DB: DrawingBackend>(map: &InundationMap, root: &DrawingArea<DB, Shift>) 
                 continue;
             }
             let grey = 90.0 + 165.0 * shade[k];
-            let mut c = (grey, grey, grey);
             let d = map.max_depth_m[k];
-            if d.is_finite() && d >= map.arrival_depth_m {
-                let f = ((d / map.arrival_depth_m).ln() / (DEEP_M / map.arrival_depth_m).ln())
-                    .clamp(0.0, 1.0);
-                let blue = (
-                    SHALLOW.0 + f * (DEEP.0 - SHALLOW.0),
-                    SHALLOW.1 + f * (DEEP.1 - SHALLOW.1),
-                    SHALLOW.2 + f * (DEEP.2 - SHALLOW.2),
-                );
-                // 80 % water over 20 % relief.
-                c = (0.8 * blue.0 + 0.2 * c.0, 0.8 * blue.1 + 0.2 * c.1, 0.8 * blue.2 + 0.2 * c.2);
-            }
+            let color = if d.is_finite() && d >= map.arrival_depth_m {
+                depth_colour(depth_fraction(d, map.arrival_depth_m), grey)
+            } else {
+                RGBColor(grey as u8, grey as u8, grey as u8)
+            };
             let x0 = g.x_min + i as f64 * g.dx;
             let y0 = g.y_min + j as f64 * g.dy;
-            let color = RGBColor(c.0 as u8, c.1 as u8, c.2 as u8);
             cells.push(Rectangle::new([(x0, y0), (x0 + g.dx, y0 + g.dy)], color.filled()));
         }
     }
@@ -128,34 +125,141 @@ fn draw<DB: DrawingBackend>(map: &InundationMap, root: &DrawingArea<DB, Shift>) 
             ShapeStyle::from(&BREACH).stroke_width(6),
         )))
         .or_draw()?;
-    let right = g.x_min + 0.75 * (g.x_max() - g.x_min);
+    // Labels: each point's first free spot among eight around it (pixel boxes of the labels
+    // already placed and of every marker are avoided), so close points (village, school) do not
+    // overlap.
+    let markers: Vec<(i32, i32)> =
+        map.points.iter().map(|p| chart.backend_coord(&(p.x, p.y))).collect();
+    let (plot_x, plot_y) = chart.plotting_area().get_pixel_range();
+    let mut placed: Vec<[i32; 4]> =
+        markers.iter().map(|&(x, y)| [x - 8, y - 8, x + 8, y + 8]).collect();
     for (k, p) in map.points.iter().enumerate() {
         let arrival = p
             .arrival_time_s
             .map_or("未到达 not reached".to_owned(), |t| format!("{:.0} min", t / 60.0));
         let pop = p.population.map_or(String::new(), |n| format!(", {n} 人"));
         let note = format!("{}: {arrival}, {:.1} m{pop}", p.name, p.max_depth_m);
-        // Labels alternate above and below their points, and turn left near the east edge.
-        let (dx, hpos) = if p.x > right { (-10, HPos::Right) } else { (10, HPos::Left) };
-        let (dy, vpos) = if k % 2 == 0 { (-8, VPos::Bottom) } else { (8, VPos::Top) };
-        let style = font(NOTE_SIZE).color(&POINT).pos(Pos::new(hpos, vpos));
+        let style = font(NOTE_SIZE).color(&POINT);
+        let (tw, th) = root.estimate_text_size(&note, &style).or_draw()?;
+        let (tw, th) = (tw as i32, th as i32);
+        let (mx, my) = markers[k];
+        let spot = label_spot(
+            (mx, my),
+            (tw, th),
+            &placed,
+            [plot_x.start, plot_y.start, plot_x.end, plot_y.end],
+        );
+        placed.push(spot);
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((p.x, p.y))
                     + Circle::new((0, 0), 6, POINT.filled())
-                    + Circle::new((0, 0), 6, ShapeStyle::from(&WHITE).stroke_width(2))
-                    + Text::new(note, (dx, dy), style),
+                    + Circle::new((0, 0), 6, ShapeStyle::from(&WHITE).stroke_width(2)),
+            ))
+            .or_draw()?;
+        // White halo box under the text so it reads over blue and isochrones.
+        root.draw(&Rectangle::new(
+            [(spot[0] - 2, spot[1] - 1), (spot[2] + 2, spot[3] + 1)],
+            RGBAColor(255, 255, 255, 0.75).filled(),
+        ))
+        .or_draw()?;
+        let text_style = style.pos(Pos::new(HPos::Left, VPos::Top));
+        root.draw(&Text::new(note, (spot[0], spot[1]), text_style)).or_draw()?;
+    }
+    draw_depth_bar(&strip, map.arrival_depth_m)?;
+    let legend = format!(
+        "红线：到达时间等值线 / red: arrival isochrones; 橙线：溃口 / orange: breach; 模拟 / \
+         simulated {:.1} h",
+        map.duration_s / 3600.0
+    );
+    strip.draw(&Text::new(legend, (BAR_W + 30, 34), font(NOTE_SIZE))).or_draw()?;
+    Ok(())
+}
+
+/// Position of a depth on the log colour ramp: 0 at the arrival depth, 1 at [`DEEP_M`].
+fn depth_fraction(d: f64, arrival_depth_m: f64) -> f64 {
+    ((d / arrival_depth_m).ln() / (DEEP_M / arrival_depth_m).ln()).clamp(0.0, 1.0)
+}
+
+/// The map's water colour at ramp position `f` over relief grey `grey` (80 % water).
+fn depth_colour(f: f64, grey: f64) -> RGBColor {
+    let blue = (
+        SHALLOW.0 + f * (DEEP.0 - SHALLOW.0),
+        SHALLOW.1 + f * (DEEP.1 - SHALLOW.1),
+        SHALLOW.2 + f * (DEEP.2 - SHALLOW.2),
+    );
+    let c = (0.8 * blue.0 + 0.2 * grey, 0.8 * blue.1 + 0.2 * grey, 0.8 * blue.2 + 0.2 * grey);
+    RGBColor(c.0 as u8, c.1 as u8, c.2 as u8)
+}
+
+/// The max-depth colour bar (log scale as drawn) in the strip under the chart, over the grey of
+/// flat terrain.
+fn draw_depth_bar<DB: DrawingBackend>(strip: &DrawingArea<DB, Shift>, arrival: f64) -> DrawResult {
+    let (x0, y0) = (20, 8);
+    let flat_grey = 90.0 + 165.0 * std::f64::consts::FRAC_1_SQRT_2;
+    for px in 0..BAR_W {
+        let f = f64::from(px) / f64::from(BAR_W - 1);
+        strip
+            .draw(&Rectangle::new(
+                [(x0 + px, y0), (x0 + px + 1, y0 + BAR_H)],
+                depth_colour(f, flat_grey).filled(),
             ))
             .or_draw()?;
     }
-    let legend = format!(
-        "蓝色：最大水深 {} → ≥{DEEP_M} m (对数) / blue: max depth (log); 红线：到达时间等值线 / \
-         red: arrival isochrones; 橙线：溃口 / orange: breach; 模拟 {:.1} h",
-        map.arrival_depth_m,
-        map.duration_s / 3600.0
-    );
-    strip.draw(&Text::new(legend, (20, 8), font(NOTE_SIZE))).or_draw()?;
+    strip
+        .draw(&Rectangle::new([(x0, y0), (x0 + BAR_W, y0 + BAR_H)], BLACK.stroke_width(1)))
+        .or_draw()?;
+    let span = (DEEP_M / arrival).ln();
+    for t in BAR_TICKS_M.into_iter().filter(|&t| t >= arrival * (1.0 - 1e-9) && t <= DEEP_M) {
+        let x = x0 + ((t / arrival).ln() / span * f64::from(BAR_W - 1)).round() as i32;
+        strip
+            .draw(&PathElement::new(
+                vec![(x, y0 + BAR_H), (x, y0 + BAR_H + 5)],
+                BLACK.stroke_width(1),
+            ))
+            .or_draw()?;
+        let label = if t < 1.0 { format!("{t}") } else { format!("{t:.0}") };
+        let label = if t == DEEP_M { format!("≥{label}") } else { label };
+        let style = font(NOTE_SIZE).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+        strip.draw(&Text::new(label, (x, y0 + BAR_H + 6), style)).or_draw()?;
+    }
+    strip
+        .draw(&Text::new(
+            "最大水深 max depth (m, 对数 log)",
+            (x0 + BAR_W + 10, y0),
+            font(NOTE_SIZE),
+        ))
+        .or_draw()?;
     Ok(())
+}
+
+/// Top-left/bottom-right pixel box of a label of size `(w, h)` near a marker at `m`: the first
+/// of eight candidate spots (right, left, above, below and the diagonals) inside `bounds` that
+/// overlaps none of `taken`; the first candidate inside the plot when all collide.
+fn label_spot(m: (i32, i32), (w, h): (i32, i32), taken: &[[i32; 4]], bounds: [i32; 4]) -> [i32; 4] {
+    let (mx, my) = m;
+    let candidates = [
+        (mx + 10, my - h - 4),
+        (mx + 10, my + 4),
+        (mx - 10 - w, my - h - 4),
+        (mx - 10 - w, my + 4),
+        (mx + 10, my - h / 2),
+        (mx - 10 - w, my - h / 2),
+        (mx - w / 2, my - h - 14),
+        (mx - w / 2, my + 14),
+    ];
+    let boxes = candidates.map(|(x, y)| [x, y, x + w, y + h]);
+    let inside = |b: &[i32; 4]| {
+        b[0] >= bounds[0] && b[1] >= bounds[1] && b[2] <= bounds[2] && b[3] <= bounds[3]
+    };
+    let overlaps =
+        |b: &[i32; 4], t: &[i32; 4]| b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3];
+    boxes
+        .iter()
+        .find(|b| inside(b) && !taken.iter().any(|t| overlaps(b, t)))
+        .or_else(|| boxes.iter().find(|b| inside(b)))
+        .copied()
+        .unwrap_or(boxes[0])
 }
 
 /// Lambert shade in [0, 1] of the bed under a light from the north-west, 45° up.
@@ -275,6 +379,33 @@ mod tests {
         let holed = map_with(|x, y| if x > 20.0 && y < 10.0 { f64::NAN } else { x }, |_, _| 0.0);
         assert_eq!(isolines(&holed, 22.0).len(), 2, "the square with a NaN corner is skipped");
         assert_eq!(isochrone_step_s(&[100.0, 3000.0, f64::NAN]), 600.0);
+    }
+
+    // Goal: two labels of close points (village and school, 100 m apart) never overlap, and a
+    // label near the east edge turns left. Setup: markers 12 px apart, labels 200 × 18 px.
+    // Reference: box intersection. Tolerance: exact (integer pixels).
+    #[test]
+    fn labels_of_close_points_do_not_overlap() {
+        let bounds = [0, 0, 1000, 400];
+        let markers = [[492, 192, 508, 208], [504, 180, 520, 196]];
+        let a = label_spot((500, 200), (200, 18), &markers, bounds);
+        let mut taken = markers.to_vec();
+        taken.push(a);
+        let b = label_spot((512, 188), (200, 18), &taken, bounds);
+        let overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        assert!(!overlap, "{a:?} {b:?}");
+        let east = label_spot((990, 200), (200, 18), &[], bounds);
+        assert!(east[2] <= 1000 && east[0] < 990, "{east:?}");
+    }
+
+    // Goal: the colour bar's log position is 0 at the arrival depth, 1 at 5 m, ½ at their
+    // geometric mean. Tolerance 1e-12.
+    #[test]
+    fn depth_ramp_is_logarithmic_from_arrival_depth_to_five_metres() {
+        assert!(depth_fraction(0.1, 0.1).abs() < 1e-12);
+        assert!((depth_fraction(5.0, 0.1) - 1.0).abs() < 1e-12);
+        assert!((depth_fraction((0.5f64).sqrt(), 0.1) - 0.5).abs() < 1e-12);
+        assert_eq!(depth_fraction(50.0, 0.1), 1.0);
     }
 
     // Goal: a flat bed is shaded uniformly at the light's elevation cosine, a slope facing the
