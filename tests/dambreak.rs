@@ -340,6 +340,22 @@ fn bad_dambreak_inputs_are_reported_with_their_key_paths() {
         ),
         (demo_with("order = \"second\"", "order = \"third\""), "dambreak.solver.order", "third"),
         (
+            demo_with(
+                "arrival_depth_m = 0.1, boundaries = { east = \"open\" } }",
+                "arrival_depth_m = 0.1, boundaries = { east = \"open\" } }\nwarning = { delay_s = -5.0, understanding = \"maybe\" }",
+            ),
+            "dambreak.warning.delay_s",
+            "negative",
+        ),
+        (
+            demo_with(
+                "arrival_depth_m = 0.1, boundaries = { east = \"open\" } }",
+                "arrival_depth_m = 0.1, boundaries = { east = \"open\" } }\nwarning = { understanding = \"maybe\" }",
+            ),
+            "dambreak.warning.understanding",
+            "maybe",
+        ),
+        (
             demo_with("boundaries = { east = \"open\" }", "boundaries = { east = \"leaky\" }"),
             "dambreak.solver.boundaries.east",
             "leaky",

@@ -562,7 +562,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         wall_time_s: wall,
         cell_updates_per_s: if wall > 0.0 { steps as f64 * active as f64 / wall } else { 0.0 },
         threads,
-        consequence: consequence_of(&points)?,
+        consequence: consequence_of(spec, &points)?,
         points,
         warnings,
     };
@@ -608,6 +608,7 @@ fn interpolate(x: &[f64], y: &[f64], x0: f64) -> f64 {
 /// The consequence class from the points, with the risk table's default warning delay (the
 /// scenario carries no `warning_delay_s` yet).
 fn consequence_of(
+    spec: &tailtwin_scenario::dambreak::DambreakSpec,
     points: &[PointSummary],
 ) -> Result<tailtwin_risk::ConsequenceSummary, PipelineError> {
     let t = tailtwin_risk::ConsequenceTables::builtin();
@@ -621,5 +622,16 @@ fn consequence_of(
             max_speed_ms: p.max_speed_ms,
         })
         .collect();
-    Ok(tailtwin_risk::assess_consequence(t, &t.default_settings(), &exposure)?)
+    let mut settings = t.default_settings();
+    if let Some(d) = spec.warning_delay_s {
+        settings.warning_delay_s = d;
+    }
+    if let Some(precise) = spec.warning_understood_precisely {
+        settings.understanding = if precise {
+            tailtwin_risk::Understanding::Precise
+        } else {
+            tailtwin_risk::Understanding::Vague
+        };
+    }
+    Ok(tailtwin_risk::assess_consequence(t, &settings, &exposure)?)
 }

@@ -125,7 +125,7 @@ pub use checks::{
 };
 pub use consequence::{
     BUILTIN_CONSEQUENCE_TOML, ConsequenceClass, ConsequenceSettings, ConsequenceSummary,
-    ConsequenceTables, PointConsequence, PointExposure, assess_consequence,
+    ConsequenceTables, PointConsequence, PointExposure, Understanding, assess_consequence,
 };
 pub use drain::{DrainTime, drain_time};
 pub use error::{LimitDataError, RiskError};

@@ -50,6 +50,17 @@ pub struct RawDambreak {
     pub inflow: RawInflowLine,
     pub points: Option<RawPoints>,
     pub solver: Option<RawSolver>,
+    /// Consequence estimate: `{ delay_s, understanding = "vague" | "precise" }`.
+    pub warning: Option<RawWarning>,
+}
+
+/// `[dambreak] warning`: when the first warning goes out after the breach starts, and whether
+/// people understand the severity (Graham 1999's categories).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWarning {
+    pub delay_s: Option<f64>,
+    pub understanding: Option<String>,
 }
 
 /// The trigger table.
@@ -247,6 +258,10 @@ pub struct DambreakSpec {
     pub direction: (f64, f64),
     pub points: Vec<(ObservationPoint, String)>,
     pub solver: DambreakSolverSpec,
+    /// Warning delay after breach initiation, s (None: the consequence table's default).
+    pub warning_delay_s: Option<f64>,
+    /// People understand the flood severity precisely (None: the table's default).
+    pub warning_understood_precisely: Option<bool>,
 }
 
 const HOUR: f64 = 3600.0;
@@ -421,6 +436,24 @@ pub(crate) fn dambreak(
     }
     let points = points(r, base, terrain.as_ref(), p);
     let solver = solver(r.solver.as_ref(), p);
+    let warning_delay_s = r
+        .warning
+        .as_ref()
+        .and_then(|w| w.delay_s)
+        .and_then(|d| p.non_negative("dambreak.warning.delay_s", d));
+    let warning_understood_precisely =
+        match r.warning.as_ref().and_then(|w| w.understanding.as_deref()) {
+            None => None,
+            Some("vague") => Some(false),
+            Some("precise") => Some(true),
+            Some(o) => {
+                p.push(
+                    "dambreak.warning.understanding",
+                    format!("{o:?} is not \"vague\" or \"precise\""),
+                );
+                None
+            }
+        };
     if p.len() != before {
         return None;
     }
@@ -438,6 +471,8 @@ pub(crate) fn dambreak(
         direction,
         points,
         solver,
+        warning_delay_s,
+        warning_understood_precisely,
     })
 }
 
