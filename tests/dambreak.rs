@@ -206,9 +206,15 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary.json"))
             .expect("summary JSON");
     assert_eq!(summary["cells"], v["cells"]);
-    for name in
-        ["max_depth_m", "max_speed_ms", "max_depth_x_speed_m2s", "arrival_time_s", "hazard_class"]
-    {
+    for name in [
+        "max_depth_m",
+        "max_speed_ms",
+        "max_depth_x_speed_m2s",
+        "arrival_time_s",
+        "hazard_class",
+        "time_of_max_depth_s",
+        "inundation_duration_s",
+    ] {
         let tif = io::read_geotiff(&out.join(format!("{name}.tif"))).expect("GeoTIFF reads back");
         let asc = io::read_ascii_grid(&out.join(format!("{name}.asc"))).expect("ASCII reads back");
         for g in [tif.geometry, asc.geometry] {
@@ -231,6 +237,19 @@ fn cli_dambreak_prints_json_and_writes_georeferenced_grids() {
     assert_eq!(names, ["plant", "road bridge", "village", "school", "hamlet"]);
     assert_eq!(map.points[2].population, Some(850));
     assert_eq!(map.points[1].population, None);
+    // Each point's time series is stored; its samples never exceed the step-by-step maximum, and
+    // a flooded point has a time of maximum depth within the run and a positive inundation time.
+    for p in &map.points {
+        let s = &p.series;
+        assert!(s.time_s.len() > 10 && s.time_s.windows(2).all(|w| w[1] > w[0]), "{}", p.name);
+        let sampled = s.depth_m.iter().copied().fold(0.0, f64::max);
+        assert!(sampled <= p.max_depth_m, "{}: {sampled} > {}", p.name, p.max_depth_m);
+        let t = p.time_of_max_depth_s.expect("flooded point");
+        assert!(t > 0.0 && t <= map.duration_s, "{}: {t}", p.name);
+        let cell = ((p.y - map.grid.y_min) / map.grid.dy) as usize * map.grid.nx
+            + ((p.x - map.grid.x_min) / map.grid.dx) as usize;
+        assert!(map.inundation_duration_s[cell] > 0.0, "{}", p.name);
+    }
     // The map: a PNG of the DEM's aspect (200 × 64 cells → wider than tall).
     let png = std::fs::read(out.join("plots/inundation_map.png")).expect("inundation map");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");

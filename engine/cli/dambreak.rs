@@ -57,12 +57,14 @@ fn write(
     let h5 = dir.join("results.h5");
     tailtwin::results::write_inundation_h5(&h5, scenario_toml, threads, &run.map)?;
     let r = &run.inundation;
-    let grids: [(&str, &Raster); 5] = [
+    let grids: [(&str, &Raster); 7] = [
         ("max_depth_m", &r.max_depth),
         ("max_speed_ms", &r.max_speed),
         ("max_depth_x_speed_m2s", &r.max_unit_discharge),
         ("arrival_time_s", &r.arrival_time),
         ("hazard_class", &r.hazard),
+        ("time_of_max_depth_s", &r.time_of_max_depth),
+        ("inundation_duration_s", &r.duration),
     ];
     let mut files = vec![h5];
     for (name, grid) in grids {

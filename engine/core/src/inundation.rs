@@ -44,6 +44,21 @@ pub struct InundationPoint {
     pub max_depth_m: f64,
     pub max_speed_ms: f64,
     pub population: Option<u64>,
+    /// Time after breach initiation of the maximum depth, s (None: never wet).
+    #[serde(default)]
+    pub time_of_max_depth_s: Option<f64>,
+    /// The point's time series (sampled at the solver's output interval).
+    #[serde(default)]
+    pub series: PointSeries,
+}
+
+/// Depth and speed at an observation point over time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PointSeries {
+    /// s after breach initiation.
+    pub time_s: Vec<f64>,
+    pub depth_m: Vec<f64>,
+    pub speed_ms: Vec<f64>,
 }
 
 /// The maps of a dam-break run.
@@ -60,6 +75,12 @@ pub struct InundationMap {
     pub arrival_time_s: Vec<f64>,
     /// AIDR (2017) class 1–6, 0 where not flooded.
     pub hazard_class: Vec<f64>,
+    /// Time of the maximum depth, s after breach initiation (NaN: never flooded).
+    #[serde(default)]
+    pub time_of_max_depth_s: Vec<f64>,
+    /// Time the depth stayed at or above the arrival depth, s.
+    #[serde(default)]
+    pub inundation_duration_s: Vec<f64>,
     /// Depth that counts as flooded, m.
     pub arrival_depth_m: f64,
     /// Simulated time after breach initiation, s.
@@ -83,9 +104,23 @@ impl InundationMap {
             ("max_unit_discharge_m2s", &self.max_unit_discharge_m2s),
             ("arrival_time_s", &self.arrival_time_s),
             ("hazard_class", &self.hazard_class),
+            ("time_of_max_depth_s", &self.time_of_max_depth_s),
+            ("inundation_duration_s", &self.inundation_duration_s),
         ] {
             if v.len() != g.cells() {
                 return Err(format!("{name} has {} values for {} cells", v.len(), g.cells()));
+            }
+        }
+        for p in &self.points {
+            let s = &p.series;
+            if s.depth_m.len() != s.time_s.len() || s.speed_ms.len() != s.time_s.len() {
+                return Err(format!(
+                    "point {:?}: series of {} times, {} depths, {} speeds",
+                    p.name,
+                    s.time_s.len(),
+                    s.depth_m.len(),
+                    s.speed_ms.len()
+                ));
             }
         }
         Ok(())

@@ -31,7 +31,7 @@ pub use geotech::{
     StabilityResultRow, StabilityRun,
 };
 pub use hydraulics::{Control, Discharge, G, Regime};
-pub use inundation::{InundationGrid, InundationMap, InundationPoint};
+pub use inundation::{InundationGrid, InundationMap, InundationPoint, PointSeries};
 pub use mass_balance::{MassBalance, VolumeTerm};
 pub use pore_pressure::{
     FieldError, GAMMA_W, HydrostaticCorrection, PhreaticSurface, PorePressure, PorePressureField,

@@ -517,13 +517,15 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         max_unit_discharge_m2s: result.max_unit_discharge.values.clone(),
         arrival_time_s: result.arrival_time.values.clone(),
         hazard_class: result.hazard.values.clone(),
+        time_of_max_depth_s: result.time_of_max_depth.values.clone(),
+        inundation_duration_s: result.duration.values.clone(),
         arrival_depth_m: spec.solver.arrival_depth_m,
         duration_s: duration,
         breach_line: [
             [spec.inflow_from.0, spec.inflow_from.1],
             [spec.inflow_to.0, spec.inflow_to.1],
         ],
-        points: points_of(&points),
+        points: points_of(&points, &result.points),
     };
     let summary = DambreakSummary {
         scenario: s.meta.name.clone(),
@@ -577,10 +579,14 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
     })
 }
 
-fn points_of(points: &[PointSummary]) -> Vec<InundationPoint> {
+fn points_of(
+    points: &[PointSummary],
+    results: &[tailtwin_inundation::PointResult],
+) -> Vec<InundationPoint> {
     points
         .iter()
-        .map(|p| InundationPoint {
+        .zip(results)
+        .map(|(p, r)| InundationPoint {
             name: p.name.clone(),
             kind: p.kind.clone(),
             x: p.x,
@@ -589,6 +595,12 @@ fn points_of(points: &[PointSummary]) -> Vec<InundationPoint> {
             max_depth_m: p.max_depth_m,
             max_speed_ms: p.max_speed_ms,
             population: p.population,
+            time_of_max_depth_s: p.time_of_max_depth_s,
+            series: tailtwin_core::PointSeries {
+                time_s: r.series.time_s.clone(),
+                depth_m: r.series.depth_m.clone(),
+                speed_ms: r.series.speed_ms.clone(),
+            },
         })
         .collect()
 }

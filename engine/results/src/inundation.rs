@@ -5,16 +5,17 @@
 //! `arrival_depth_m`, `duration_s`; maps as 1-D datasets of `nx·ny` values, row-major from the
 //! **south** row up (`index = j·nx + i`), NaN outside the domain (and, for `arrival_time`,
 //! where the flood never arrived): `bed`, `max_depth`, `max_speed`, `max_unit_discharge`,
-//! `arrival_time`, `hazard_class`; `breach_line` (x₀, y₀, x₁, y₁); `points/` with `name`,
-//! `kind`, `x`, `y`, `arrival_time` (NaN: never), `max_depth`, `max_speed`, `population`
-//! (NaN: unknown).
+//! `arrival_time`, `hazard_class`, `time_of_max_depth`, `inundation_duration`; `breach_line`
+//! (x₀, y₀, x₁, y₁); `points/` with `name`, `kind`, `x`, `y`, `arrival_time` (NaN: never),
+//! `max_depth`, `max_speed`, `population` (NaN: unknown), `time_of_max_depth`, and one
+//! `series_NN/` per point (`time` s after breach initiation, `depth` m, `speed` m/s).
 
 use crate::atomic::write_atomically;
 use crate::error::ResultsError;
 use crate::h5io::{H5Reader, H5Writer, UNITS_ONE};
 use crate::{FORMAT_NAME, FORMAT_VERSION};
 use std::path::Path;
-use tailtwin_core::{InundationGrid, InundationMap, InundationPoint};
+use tailtwin_core::{InundationGrid, InundationMap, InundationPoint, PointSeries};
 
 fn opt(v: &[f64]) -> Vec<Option<f64>> {
     v.iter().map(|x| x.is_finite().then_some(*x)).collect()
@@ -22,13 +23,25 @@ fn opt(v: &[f64]) -> Vec<Option<f64>> {
 
 /// Map datasets: name, field, units, description.
 type MapColumn = (&'static str, fn(&InundationMap) -> &Vec<f64>, &'static str, &'static str);
-const MAPS: [MapColumn; 6] = [
+const MAPS: [MapColumn; 8] = [
     ("bed", |m| &m.bed_m, "m", "bed elevation (NaN outside the domain)"),
     ("max_depth", |m| &m.max_depth_m, "m", "maximum depth"),
     ("max_speed", |m| &m.max_speed_ms, "m/s", "maximum speed"),
     ("max_unit_discharge", |m| &m.max_unit_discharge_m2s, "m2/s", "maximum depth x speed"),
     ("arrival_time", |m| &m.arrival_time_s, "s", "arrival after breach start (NaN: never)"),
     ("hazard_class", |m| &m.hazard_class, UNITS_ONE, "AIDR 2017 class 1-6, 0 not flooded"),
+    (
+        "time_of_max_depth",
+        |m| &m.time_of_max_depth_s,
+        "s",
+        "time of the maximum depth (NaN: never)",
+    ),
+    (
+        "inundation_duration",
+        |m| &m.inundation_duration_s,
+        "s",
+        "time at or above the arrival depth",
+    ),
 ];
 
 /// Writes `results.h5` of a dam-break run (atomically).
@@ -96,6 +109,16 @@ pub fn write_inundation_h5(
         let population: Vec<Option<f64>> =
             pts.iter().map(|p| p.population.map(|n| n as f64)).collect();
         w.optional_f64s(&p, "population", &population, UNITS_ONE, "people at the point")?;
+        let tmax: Vec<Option<f64>> = pts.iter().map(|p| p.time_of_max_depth_s).collect();
+        w.optional_f64s(&p, "time_of_max_depth", &tmax, "s", "time of the maximum depth")?;
+        for (k, pt) in pts.iter().enumerate() {
+            let sg = w.group(&p, &format!("series_{k:02}"))?;
+            w.attr_text(&sg, "name", &pt.name)?;
+            let s = &pt.series;
+            w.f64s(&sg, "time", &s.time_s, "s", "time after breach initiation")?;
+            w.f64s(&sg, "depth", &s.depth_m, "m", "depth at the point")?;
+            w.f64s(&sg, "speed", &s.speed_ms, "m/s", "speed at the point")?;
+        }
         file.close().map_err(|source| ResultsError::Hdf5 {
             path: path.to_path_buf(),
             object: "/ (closing)".into(),
@@ -133,6 +156,17 @@ pub fn read_inundation_h5(path: &Path) -> Result<InundationMap, ResultsError> {
     let speed = r.f64s_len(&p, "max_speed", k)?;
     let arrival = r.optional_f64s(&p, "arrival_time", k)?;
     let population = r.optional_f64s(&p, "population", k)?;
+    let tmax = r.optional_f64s(&p, "time_of_max_depth", k)?;
+    let mut series = Vec::with_capacity(k);
+    for i in 0..k {
+        let sg = r.group(&p, &format!("series_{i:02}"))?;
+        let time_s = r.f64s(&sg, "time")?;
+        let n = time_s.len();
+        let depth_m = r.f64s_len(&sg, "depth", n)?;
+        let speed_ms = r.f64s_len(&sg, "speed", n)?;
+        series.push(PointSeries { time_s, depth_m, speed_ms });
+    }
+    let mut series = series.into_iter();
     let points = (0..k)
         .map(|i| InundationPoint {
             name: names[i].clone(),
@@ -143,6 +177,8 @@ pub fn read_inundation_h5(path: &Path) -> Result<InundationMap, ResultsError> {
             max_depth_m: depth[i],
             max_speed_ms: speed[i],
             population: population[i].map(|v| v as u64),
+            time_of_max_depth_s: tmax[i],
+            series: series.next().unwrap_or_default(),
         })
         .collect();
     let out = InundationMap {
@@ -153,6 +189,8 @@ pub fn read_inundation_h5(path: &Path) -> Result<InundationMap, ResultsError> {
         max_unit_discharge_m2s: map("max_unit_discharge")?,
         arrival_time_s: map("arrival_time")?,
         hazard_class: map("hazard_class")?,
+        time_of_max_depth_s: map("time_of_max_depth")?,
+        inundation_duration_s: map("inundation_duration")?,
         arrival_depth_m: r.attr_f64(&g, "arrival_depth_m")?,
         duration_s: r.attr_f64(&g, "duration_s")?,
         breach_line: [[line[0], line[1]], [line[2], line[3]]],

@@ -357,6 +357,8 @@ mod tests {
             max_unit_discharge_m2s: vec![1.0; n],
             arrival_time_s: centres.iter().map(|&(x, y)| arrival(x, y)).collect(),
             hazard_class: vec![2.0; n],
+            time_of_max_depth_s: vec![300.0; n],
+            inundation_duration_s: vec![200.0; n],
             arrival_depth_m: 0.1,
             duration_s: 600.0,
             breach_line: [[0.0, 0.0], [0.0, 40.0]],
