@@ -429,3 +429,55 @@ fn a_trigger_that_never_fires_is_an_input_error() {
         assert!(msg.starts_with("dambreak.trigger") && msg.contains(needle), "{msg}");
     }
 }
+
+// Goal: land-cover polygons set Manning's n on the DEM cells whose centre they contain (later
+// polygons over earlier ones), the rest keeps the default; bad polygons name their keys.
+// Setup: the demo DEM (25 m cells from (500 000, 3 400 000)); default n 0.045, a "town" square
+// over x 501 000–501 500, y 3 400 500–3 401 000 with n 0.12 and a "channel" strip inside it with
+// n 0.035. Reference: the cell-centre rule by hand. Tolerance: exact (values are copied).
+#[test]
+fn manning_polygons_rasterise_onto_the_dem_by_cell_centre() {
+    let polygons = "manning_n = { default_n = 0.045, polygons = [\
+        { name = \"town\", n = 0.12, ring = [[501000.0, 3400500.0], [501500.0, 3400500.0], [501500.0, 3401000.0], [501000.0, 3401000.0]] }, \
+        { name = \"channel\", n = 0.035, ring = [[501200.0, 3400500.0], [501300.0, 3400500.0], [501300.0, 3401000.0], [501200.0, 3401000.0]] }] }";
+    let text = demo_with("manning_n = 0.045", polygons);
+    let s = scenario::parse(&text, &demo_dir(), "polygons.toml").expect("valid scenario");
+    let spec = s.dambreak.as_ref().expect("[dambreak]");
+    let n = spec.roughness.resolve(&spec.terrain).expect("resolves on the DEM");
+    let g = spec.terrain.geometry;
+    let at = |x: f64, y: f64| {
+        let (i, j) = g.cell_at(x, y).expect("inside the DEM");
+        n[g.index(i, j)]
+    };
+    assert_eq!(at(501_112.5, 3_400_712.5), 0.12_f32, "inside the town");
+    assert_eq!(at(501_237.5, 3_400_712.5), 0.035_f32, "the channel paints over the town");
+    assert_eq!(at(500_512.5, 3_400_712.5), 0.045_f32, "outside every polygon");
+    // A cell whose centre is 12.5 m outside the town's edge keeps the default.
+    assert_eq!(at(500_987.5, 3_400_712.5), 0.045_f32);
+
+    let bad = demo_with(
+        "manning_n = 0.045",
+        "manning_n = { default_n = -0.01, polygons = [\
+            { name = \"neg\", n = -1.0, ring = [[501000.0, 3400500.0], [501500.0, 3400500.0], [501500.0, 3401000.0]] }, \
+            { name = \"line\", n = 0.1, ring = [[501000.0, 3400500.0], [501500.0, 3400500.0]] }, \
+            { name = \"far\", n = 0.1, ring = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]] }] }",
+    );
+    let problems = problems_of(&bad);
+    let default_n = "dambreak.manning_n.default_n";
+    assert!(problems.iter().any(|p| p.path == default_n), "{default_n}: {problems:?}");
+    let bad = demo_with(
+        "manning_n = 0.045",
+        "manning_n = { default_n = 0.05, polygons = [\
+            { name = \"neg\", n = -1.0, ring = [[501000.0, 3400500.0], [501500.0, 3400500.0], [501500.0, 3401000.0]] }, \
+            { name = \"line\", n = 0.1, ring = [[501000.0, 3400500.0], [501500.0, 3400500.0]] }, \
+            { name = \"far\", n = 0.1, ring = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]] }] }",
+    );
+    let problems = problems_of(&bad);
+    for key in [
+        "dambreak.manning_n.polygons[0].n",
+        "dambreak.manning_n.polygons[1].ring",
+        "dambreak.manning_n.polygons[2].ring",
+    ] {
+        assert!(problems.iter().any(|p| p.path == key), "{key} missing from {problems:?}");
+    }
+}

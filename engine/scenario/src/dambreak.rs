@@ -108,13 +108,24 @@ pub struct RawTailings {
     pub rheology: Option<RawRheology>,
 }
 
-/// `manning_n = 0.045 | { raster = … } | { land_cover = …, classes = {…} }`.
+/// `manning_n = 0.045 | { raster = … } | { land_cover = …, classes = {…} } | { default_n = …,
+/// polygons = [{ name, n, ring = [[x, y], …] }, …] }`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum RawManning {
     Constant(f64),
     Raster { raster: String },
     Classes { land_cover: String, classes: BTreeMap<String, f64> },
+    Polygons { default_n: f64, polygons: Vec<RawRoughnessPolygon> },
+}
+
+/// A land-cover polygon of `manning_n.polygons`: cells whose centre lies inside take `n`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoughnessPolygon {
+    pub name: String,
+    pub n: f64,
+    pub ring: Vec<[f64; 2]>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -415,6 +426,9 @@ pub(crate) fn dambreak(
                 }
             }
         }
+        RawManning::Polygons { default_n, polygons } => {
+            terrain.as_ref().and_then(|t| roughness_polygons(t, *default_n, polygons, p))
+        }
     };
     if let (Some(t), Some(n)) = (&terrain, &roughness)
         && let Err(e) = n.resolve(t)
@@ -657,4 +671,56 @@ fn solver(r: Option<&RawSolver>, p: &mut Problems) -> DambreakSolverSpec {
         },
     };
     s
+}
+
+/// Rasterises `manning_n.polygons` onto the DEM grid: every cell takes `default_n`, then each
+/// polygon in file order sets the cells whose centre lies inside it (a later polygon wins where
+/// two overlap, as a later layer paints over an earlier one).
+fn roughness_polygons(
+    terrain: &Terrain,
+    default_n: f64,
+    polygons: &[RawRoughnessPolygon],
+    p: &mut Problems,
+) -> Option<Roughness> {
+    let g = terrain.geometry;
+    let mut values = vec![p.non_negative("dambreak.manning_n.default_n", default_n)?; g.cells()];
+    let before = p.len();
+    for (k, poly) in polygons.iter().enumerate() {
+        let key = format!("dambreak.manning_n.polygons[{k}]");
+        let Some(n) = p.non_negative(&format!("{key}.n"), poly.n) else { continue };
+        let ring = poly.ring.iter().map(|&[x, y]| tailtwin_core::Point2::new(x, y)).collect();
+        let polygon = match tailtwin_core::Polygon::new(&poly.name, ring) {
+            Ok(polygon) => polygon,
+            Err(e) => {
+                p.push(format!("{key}.ring"), e.to_string());
+                continue;
+            }
+        };
+        let mut hit = false;
+        for j in 0..g.ny {
+            for i in 0..g.nx {
+                let (x, y) = g.centre(i, j);
+                if polygon.contains(tailtwin_core::Point2::new(x, y)) {
+                    values[g.index(i, j)] = n;
+                    hit = true;
+                }
+            }
+        }
+        if !hit {
+            p.push(
+                format!("{key}.ring"),
+                format!("polygon {:?} covers no DEM cell centre", poly.name),
+            );
+        }
+    }
+    if p.len() != before {
+        return None;
+    }
+    match Raster::new(g, values) {
+        Ok(r) => Some(Roughness::Raster(r)),
+        Err(e) => {
+            p.push("dambreak.manning_n", e.to_string());
+            None
+        }
+    }
 }
