@@ -481,3 +481,29 @@ fn manning_polygons_rasterise_onto_the_dem_by_cell_centre() {
         assert!(problems.iter().any(|p| p.path == key), "{key} missing from {problems:?}");
     }
 }
+
+// Goal: a tailwater below the breach submerges the weir flow (Fread's factor) and lowers the
+// breach peak; a tailwater at or above the crest is an input error.
+// Setup: the demo drill with a 0.05 h 2D run (only the routed breach matters here), without a
+// tailwater and with one at 362 m (12 m above the final breach bottom 350 m; the pond stands at
+// 368.6 m when the breach starts). Reference: submergence can only reduce the flow, and at
+// 12 m / 18.6 m head ratio the reduction is material (> 1 %). Tolerance: strict inequality.
+#[test]
+fn tailwater_submerges_the_breach_and_lowers_its_peak() {
+    let short = |t: &str| {
+        demo_with("duration_h = 1.5", "duration_h = 0.05").replacen(
+            "crs_epsg = 32649",
+            &format!("crs_epsg = 32649\n{t}"),
+            1,
+        )
+    };
+    let peak = |text: &str| {
+        let s = scenario::parse(text, &demo_dir(), "tailwater.toml").expect("valid scenario");
+        run_dambreak(&s, 2).expect("dam break").summary.peak_breach_outflow_m3s
+    };
+    let free = peak(&short(""));
+    let submerged = peak(&short("tailwater_m = 362.0"));
+    assert!(submerged < 0.99 * free, "free {free} m³/s, submerged {submerged} m³/s");
+    let problems = problems_of(&short("tailwater_m = 373.0"));
+    assert!(problems.iter().any(|p| p.path == "dambreak.tailwater_m"), "{problems:?}");
+}

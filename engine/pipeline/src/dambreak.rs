@@ -325,7 +325,10 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
             }
         }
     };
-    let breach = Breach::new("breach", crest, geometry, t0)?.with_coefficients(spec.weir)?;
+    let mut breach = Breach::new("breach", crest, geometry, t0)?.with_coefficients(spec.weir)?;
+    if let Some(t) = spec.tailwater_m {
+        breach = breach.with_tailwater(Elevation(t))?;
+    }
     let mut warnings = Vec::new();
     let z_b = geometry.final_bottom.m();
     let band = if stage0 > z_b {

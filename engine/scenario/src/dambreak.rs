@@ -46,6 +46,8 @@ pub struct RawDambreak {
     pub tailings: Option<RawTailings>,
     pub dem: String,
     pub crs_epsg: Option<u32>,
+    /// Fixed tailwater level below the breach, m (submerged weir flow; default none).
+    pub tailwater_m: Option<f64>,
     pub manning_n: RawManning,
     pub inflow: RawInflowLine,
     pub points: Option<RawPoints>,
@@ -261,6 +263,8 @@ pub struct DambreakSpec {
     pub weir: WeirCoefficients,
     pub tailings: Option<TailingsSpec>,
     pub terrain: Terrain,
+    /// Tailwater below the breach, m (Fread's submergence), when given.
+    pub tailwater_m: Option<f64>,
     pub crs_epsg: Option<u32>,
     pub roughness: Roughness,
     /// Inflow line ends and the release direction as a unit vector `(east, north)`.
@@ -450,6 +454,21 @@ pub(crate) fn dambreak(
     }
     let points = points(r, base, terrain.as_ref(), p);
     let solver = solver(r.solver.as_ref(), p);
+    let tailwater_m = match r.tailwater_m {
+        None => None,
+        Some(t) => {
+            let t = p.finite("dambreak.tailwater_m", t);
+            if let Some(t) = t
+                && t >= crest
+            {
+                p.push(
+                    "dambreak.tailwater_m",
+                    format!("{t} is not below the dam crest {crest} (no breach flow)"),
+                );
+            }
+            t
+        }
+    };
     let warning_delay_s = r
         .warning
         .as_ref()
@@ -479,6 +498,7 @@ pub(crate) fn dambreak(
         tailings,
         terrain: terrain?,
         crs_epsg: r.crs_epsg,
+        tailwater_m,
         roughness: roughness?,
         inflow_from,
         inflow_to,
