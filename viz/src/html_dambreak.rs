@@ -14,7 +14,9 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.93em}
 th,td{border:1px solid #ccc;padding:.3em .55em}
 th{background:#f0f3f7;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.kv td:first-child{font-weight:bold;background:#fafafa}
+.kv{width:100%;table-layout:fixed}
+.kv td:first-child{font-weight:bold;background:#fafafa;width:18em}
+.kv td.n{white-space:normal;text-align:left;overflow-wrap:anywhere}
 img{width:100%;height:auto;border:1px solid #ddd}
 .warn{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
 "#;
