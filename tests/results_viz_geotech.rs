@@ -5,8 +5,8 @@
 //! over a starter dam, blanket drain, two pipes) solved at the normal level 126.5 m and a
 //! design-flood level 126.95 m, and the stability crate's load cases on the same section with the
 //! seepage pore-pressure field (normal, flood, special with k_h = 0.1), Bishop and Spencer on a
-//! 10 × 8 centre grid. The flattening into core's product types is done here by small helpers
-//! (the pipeline's own converter is another module); the minimum factors of safety are the
+//! 10 × 8 centre grid. The seepage results are flattened by the pipeline's own converter
+//! (`pipeline::seepage::seepage_run`); the minimum factors of safety are the
 //! GB 50863 table values for a grade-III pond, written in by hand as the pipeline would look them
 //! up. One extra row without a FoS exercises the None ↔ NaN mapping.
 
@@ -16,10 +16,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 use tailtwin::core::section::Strength;
 use tailtwin::core::{
-    BurialDepth, Check, CheckStatus, Confidence, DamSection, FloodRun, FosGrid, GeotechRun,
-    LevelKind, LoadCaseKind, PorePressure, RankedSurface, SeepageFields, SeepageOutletFlow,
-    SeepageProfile, SeepageRun, SliceRow, SliceTable, StabilityResultRow, StabilityRun, Standard,
+    Check, CheckStatus, Confidence, DamSection, FloodRun, FosGrid, GeotechRun, LevelKind,
+    LoadCaseKind, PorePressure, RankedSurface, SeepageProfile, SliceRow, SliceTable,
+    StabilityResultRow, StabilityRun, Standard,
 };
+use tailtwin::pipeline::seepage::seepage_run;
 use tailtwin::results::{
     list_datasets, read_geotech, read_results_h5, write_geotech, write_results_h5,
 };
@@ -34,89 +35,6 @@ use tailtwin::viz::{
 
 const NORMAL: f64 = 126.5;
 const FLOOD: f64 = 126.95;
-
-fn seepage_run(s: &DamSection, level: LevelKind, r: &SeepageResult) -> SeepageRun {
-    let field = &r.pore_pressure;
-    let nodes: Vec<[f64; 2]> = field.nodes().iter().map(|p| [p.x, p.z]).collect();
-    let element_zone = field
-        .triangles()
-        .iter()
-        .map(|t| {
-            let c = t.iter().fold((0.0, 0.0), |(x, z), &k| {
-                (x + nodes[k as usize][0] / 3.0, z + nodes[k as usize][1] / 3.0)
-            });
-            let p = tailtwin::core::Point2::new(c.0, c.1);
-            s.zones.iter().position(|z| z.polygon.contains(p)).expect("centroid in a zone") as u32
-        })
-        .collect();
-    // The seepage face: from the exit point down the outer surface over the face length.
-    let mut seepage_face = Vec::new();
-    if let Some(e) = r.exit_point {
-        let mut left = r.seepage_face_length_m;
-        seepage_face.push([e.x, e.z]);
-        let mut at = e;
-        for p in s.surface.points().iter().filter(|p| p.x > e.x) {
-            let d = at.distance(*p);
-            if d >= left {
-                let t = left / d;
-                seepage_face.push([at.x + t * (p.x - at.x), at.z + t * (p.z - at.z)]);
-                break;
-            }
-            seepage_face.push([p.x, p.z]);
-            left -= d;
-            at = *p;
-        }
-    }
-    let kind = |k: tailtwin::seepage::OutletKind| {
-        serde_json::to_value(k).unwrap().as_str().unwrap().to_owned()
-    };
-    let profile = SeepageProfile {
-        section: s.name.clone(),
-        level,
-        pond_level_m: r.pond_level_m,
-        discharge_m2s: r.discharge_m2s,
-        exit_x_m: r.exit_point.map(|p| p.x),
-        exit_elevation_m: r.exit_point.map(|p| p.z),
-        seepage_face_length_m: r.seepage_face_length_m,
-        phreatic_line: r.phreatic.line.points().iter().map(|p| [p.x, p.z]).collect(),
-        seepage_face,
-        burial: r
-            .burial
-            .iter()
-            .map(|b| BurialDepth {
-                x_m: b.x_m,
-                surface_m: b.surface_m,
-                phreatic_m: b.phreatic_m,
-                depth_m: b.depth_m,
-            })
-            .collect(),
-        min_burial_depth_m: r.min_burial_depth_m,
-        outlets: r
-            .outlets
-            .iter()
-            .map(|o| SeepageOutletFlow {
-                name: o.name.clone(),
-                kind: kind(o.kind),
-                flow_m2s: o.flow_m2s,
-            })
-            .collect(),
-        inflow_m2s: r.balance.inflow_m2s,
-        outflow_m2s: r.balance.outflow_m2s,
-        mass_balance_error_pct: r.balance.error_pct,
-        iterations: r.diagnostics.iterations,
-        nodes: r.diagnostics.nodes,
-        elements: r.diagnostics.elements,
-        warnings: r.diagnostics.warnings.clone(),
-    };
-    let fields = SeepageFields {
-        nodes,
-        triangles: field.triangles().to_vec(),
-        element_zone,
-        heads_m: r.heads_m.clone(),
-        pore_pressure_pa: field.values_pa().to_vec(),
-    };
-    SeepageRun { profile, fields }
-}
 
 /// GB 50863-2013 Table 4.4 minimum FoS for a grade-III pond (simplified Bishop; the Swedish
 /// circle values are lower): normal 1.30, flood 1.20, special 1.10.
@@ -300,10 +218,8 @@ pub(crate) fn geotech() -> &'static GeotechRun {
             ..SeepageSettings::default()
         };
         let r = solve_levels(&s, &[NORMAL, FLOOD], &settings).expect("seepage solves");
-        let seepage = vec![
-            seepage_run(&s, LevelKind::Normal, &r[0]),
-            seepage_run(&s, LevelKind::DesignFlood, &r[1]),
-        ];
+        let seepage =
+            vec![seepage_run(&r[0], LevelKind::Normal), seepage_run(&r[1], LevelKind::DesignFlood)];
         let stability = vec![stability_run(&s, &r[0], &r[1])];
         let mut checks: Vec<Check> =
             seepage.iter().map(|x| burial_check(&x.profile, 2.0)).collect();

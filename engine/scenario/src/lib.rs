@@ -115,21 +115,7 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
             }
         }
     }
-    Ok(raw::RawScenario {
-        scenario: doc.scenario,
-        pond: doc.pond,
-        catchment: doc.catchment,
-        storm: doc.storm,
-        inflow: doc.inflow,
-        structure: structures,
-        routing: doc.routing,
-        limits: doc.limits,
-        stability: doc.stability,
-        material: doc.material,
-        section: doc.section,
-        seepage: doc.seepage,
-        dambreak: doc.dambreak,
-    })
+    Ok(doc.with_structures(structures))
 }
 
 /// The structures read from their parsed tables (no text positions available).
@@ -157,21 +143,7 @@ fn from_tables(
         })?;
         structures.push(s);
     }
-    Ok(raw::RawScenario {
-        scenario: doc.scenario,
-        pond: doc.pond,
-        catchment: doc.catchment,
-        storm: doc.storm,
-        inflow: doc.inflow,
-        structure: structures,
-        routing: doc.routing,
-        limits: doc.limits,
-        stability: doc.stability,
-        material: doc.material,
-        section: doc.section,
-        seepage: doc.seepage,
-        dambreak: doc.dambreak,
-    })
+    Ok(doc.with_structures(structures))
 }
 
 /// Moves a syntax error found in structure `i`'s own text (starting at byte `offset` of `text`)

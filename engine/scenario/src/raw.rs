@@ -31,6 +31,27 @@ pub struct RawScenario<S = RawStructure> {
     pub dambreak: Option<crate::dambreak::RawDambreak>,
 }
 
+impl<S> RawScenario<S> {
+    /// The same document with its structures replaced (the two-pass read of `[[structure]]`).
+    pub fn with_structures<T>(self, structure: Vec<T>) -> RawScenario<T> {
+        RawScenario {
+            scenario: self.scenario,
+            pond: self.pond,
+            catchment: self.catchment,
+            storm: self.storm,
+            inflow: self.inflow,
+            structure,
+            routing: self.routing,
+            limits: self.limits,
+            stability: self.stability,
+            material: self.material,
+            section: self.section,
+            seepage: self.seepage,
+            dambreak: self.dambreak,
+        }
+    }
+}
+
 /// `[scenario]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
