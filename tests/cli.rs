@@ -4,14 +4,11 @@
 //! Exit status contract (DESIGN.md §5): 0 success, 1 a check failed (`run`, `flood`), 2 bad input
 //! (with the key path on stderr), 3 other failures.
 
+use super::common::root;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tailtwin::core::{FloodRun, Series};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn demo(name: &str) -> PathBuf {
     root().join("scenarios/demo").join(name)

@@ -1,31 +1,14 @@
 //! Integration tests: the dam break as a product — `[dambreak]` validation, the two-pass breach
 //! routing and 2D run of `pipeline::dambreak::run_dambreak`, and `tailtwin dambreak`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use tailtwin::core::G;
 use tailtwin::inundation::{GridGeometry, Raster, io};
 use tailtwin::pipeline::dambreak::run_dambreak;
 use tailtwin::scenario::{self, Problem};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn demo_dir() -> PathBuf {
-    root().join("scenarios/demo")
-}
-
-fn demo_text() -> String {
-    std::fs::read_to_string(demo_dir().join("valley-pond.toml")).expect("demo scenario")
-}
-
-/// The demo with `from` (which must occur) replaced by `to`.
-fn demo_with(from: &str, to: &str) -> String {
-    let text = demo_text();
-    assert!(text.contains(from), "the demo no longer contains {from:?}");
-    text.replacen(from, to, 1)
-}
+use super::common::{demo_dir, demo_text, demo_with, root};
 
 fn problems_of(text: &str) -> Vec<Problem> {
     match scenario::parse(text, &demo_dir(), "dambreak.toml") {

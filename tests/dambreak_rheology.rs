@@ -2,14 +2,11 @@
 //! rheology` parsing and validation, the O'Brien–Julien concentration estimate, and a yield-stress
 //! release that comes to rest where water spreads on.
 
-use std::path::{Path, PathBuf};
+use super::common::demo_dir;
+use std::path::Path;
 use tailtwin::inundation::{GridGeometry, Raster, Rheology, io};
 use tailtwin::pipeline::dambreak::{DambreakRun, REST_SPEED_MS, run_dambreak};
 use tailtwin::scenario::{self, Problem};
-
-fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo")
-}
 
 /// The demo with its tailings table extended by `extra` (e.g. `, rheology = "none"`).
 fn demo_tailings(extra: &str) -> String {

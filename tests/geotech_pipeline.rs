@@ -2,14 +2,10 @@
 //! at the routed design-flood peak, stability load cases against the code minimum — through
 //! `pipeline::geotech::run_scenario` and through `tailtwin run` / `tailtwin stability`.
 
-use std::path::PathBuf;
+use super::common::root;
 use std::process::{Command, Output};
 use tailtwin::core::{CheckStatus, LevelKind, LoadCaseKind, StabilityResultRow};
 use tailtwin::scenario::Scenario;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The demo scenario without its geotechnical tables (`[[material]]`, `[[section]]`, `[seepage]`,
 /// `[stability]`, which come last in the file).

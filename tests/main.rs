@@ -3,6 +3,7 @@
 
 mod breach;
 mod cli;
+mod common;
 mod dambreak;
 mod dambreak_rheology;
 mod geotech_pipeline;

@@ -4,27 +4,10 @@
 //! once, never a panic; every example in scenarios/README.md parses and validates.
 
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tailtwin::scenario::{self, Problem, ScenarioError};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn demo_dir() -> PathBuf {
-    root().join("scenarios/demo")
-}
-
-fn demo_text() -> String {
-    std::fs::read_to_string(demo_dir().join("valley-pond.toml")).expect("demo scenario")
-}
-
-/// Replaces `from` (which must occur) by `to` in the demo text.
-fn mutate(from: &str, to: &str) -> String {
-    let text = demo_text();
-    assert!(text.contains(from), "mutation anchor `{from}` not in the demo");
-    text.replacen(from, to, 1)
-}
+use super::common::{demo_dir, demo_text, demo_with as mutate, root};
 
 fn problems_of(text: &str, base: &Path) -> Vec<Problem> {
     match scenario::parse(text, base, "mutated.toml") {

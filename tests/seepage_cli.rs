@@ -3,16 +3,13 @@
 //! exit codes, output files), the S1/S2 verification scenarios, and the coupling with the flood
 //! (normal and design-flood levels).
 
+use super::common::root;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tailtwin::core::geotech::LevelKind;
 use tailtwin::core::{CheckStatus, Standard};
 use tailtwin::pipeline::seepage::run_seepage;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn case(name: &str) -> PathBuf {
     root().join("scenarios/verification").join(name).join("scenario.toml")
