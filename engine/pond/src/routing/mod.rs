@@ -162,6 +162,14 @@ fn check_settings(
             end
         }
     };
+    // Forcing breakpoints closer than MIN_PIECE_S merge into one; a shorter run has no piece.
+    if end < system::MIN_PIECE_S {
+        return Err(RoutingError::BadSetting {
+            name: "end_time_s",
+            value: end,
+            expected: "at least 1e-6 s",
+        });
+    }
     Ok(end)
 }
 
@@ -179,5 +187,16 @@ mod tests {
         assert_eq!(s.method, Method::ModifiedPuls { step_s: 60.0 });
         assert_eq!(s.report_interval_s, RoutingSettings::default().report_interval_s);
         assert!(toml::from_str::<RoutingSettings>("rtoll = 1e-8").is_err());
+    }
+
+    // Goal: a run shorter than one routing piece (1 µs) is a settings error, not a panic (found by
+    // the scenario mutation test: routing.duration_h = 1.1e-77).
+    #[test]
+    fn run_shorter_than_one_piece_is_a_settings_error() {
+        let s = RoutingSettings { end_time_s: Some(4e-74), ..RoutingSettings::default() };
+        let inflow = Hydrograph::new(vec![0.0, 10.0], vec![1.0, 1.0]).unwrap();
+        let rain = Hyetograph::dry();
+        let e = check_settings(&s, &inflow, &rain).unwrap_err();
+        assert!(matches!(e, RoutingError::BadSetting { name: "end_time_s", .. }), "{e}");
     }
 }
