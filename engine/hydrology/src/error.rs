@@ -34,6 +34,12 @@ pub enum HydrologyError {
     #[error("storm duration {duration_s} s is not a whole number of {interval_s} s intervals")]
     DurationNotMultipleOfInterval { duration_s: f64, interval_s: f64 },
 
+    /// More hyetograph intervals than a storm can sensibly have.
+    #[error(
+        "storm duration {duration_s} s in {interval_s} s intervals is {count} intervals, more than {max}"
+    )]
+    TooManyIntervals { duration_s: f64, interval_s: f64, count: f64, max: usize },
+
     /// The pattern needs a depth–duration curve, not just a total depth.
     #[error("the {pattern} pattern needs a depth–duration curve; a fixed total depth has none")]
     PatternNeedsCurve { pattern: &'static str },

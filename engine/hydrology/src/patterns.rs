@@ -117,6 +117,17 @@ pub fn hyetograph_from_curve(
     if count < 1.0 || (count_f - count).abs() > 1e-9 * count_f.max(1.0) {
         return Err(HydrologyError::DurationNotMultipleOfInterval { duration_s, interval_s });
     }
+    // One interval per second over a 30-day storm is 2.6·10⁶; beyond 10⁷ the interval is a typo
+    // (and the allocation would fail).
+    const MAX_INTERVALS: usize = 10_000_000;
+    if count > MAX_INTERVALS as f64 {
+        return Err(HydrologyError::TooManyIntervals {
+            duration_s,
+            interval_s,
+            count,
+            max: MAX_INTERVALS,
+        });
+    }
     let count = count as usize;
     if !curve.is_curve() {
         let given = curve.max_duration_s();
