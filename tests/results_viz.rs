@@ -405,6 +405,9 @@ pub fn flood_run(rain: bool) -> FloodRun {
         checks,
         seepage: vec![],
         stability: vec![],
+        reliability: vec![],
+        ensemble: None,
+        status: None,
         warnings: vec!["freeboard limit 0.7 m is recalled, not verified".into()],
     };
     let level = |id: &str, zh: &str, en: &str, z| ReferenceLevel {

@@ -8,6 +8,7 @@
 //! - Elevations are absolute (site datum, m) and are [`Elevation`]s; depths are [`Depth`]s.
 //! - Time is seconds from the start of the scenario (`t = 0` is the routing start).
 
+pub mod assessment;
 pub mod check;
 pub mod diagnostics;
 pub mod geotech;
@@ -22,7 +23,13 @@ pub mod run;
 pub mod section;
 pub mod series;
 pub mod units;
+pub mod warning;
 
+pub use assessment::{
+    ConvergencePoint, Driver, EnsembleSummary, ExceedanceCurve, ExceedancePoint, HazardBasis,
+    HazardItem, ItemWarning, LegacyClassification, LegacyPondClass, Probability, ReliabilityRow,
+    ReturnLevel, RiskScore, SafetyStatus, SampledInput, Tail,
+};
 pub use check::{Check, CheckStatus, Confidence, Standard};
 pub use diagnostics::{Diagnostics, Event, EventKind};
 pub use geotech::{
@@ -47,3 +54,4 @@ pub use section::{
 };
 pub use series::{Hydrograph, Hyetograph, Series, SeriesError};
 pub use units::{Depth, Elevation};
+pub use warning::{AlarmLevel, roll_up};

@@ -81,6 +81,15 @@ pub struct Report {
     /// Stability results per section, load case and method (when `[stability]` is given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stability: Vec<StabilityResultRow>,
+    /// Slope reliability (FOSM and Monte-Carlo) per section, load case and method (`assess`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reliability: Vec<crate::assessment::ReliabilityRow>,
+    /// The flood ensemble's probabilities and curves (`ensemble`, `assess`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<crate::assessment::EnsembleSummary>,
+    /// Safety status, warnings and risk score (`assess`, `portfolio`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::assessment::SafetyStatus>,
     /// Anything the user should know (recalled limits used, clipped inputs, …).
     pub warnings: Vec<String>,
 }

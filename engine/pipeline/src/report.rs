@@ -81,6 +81,9 @@ pub fn report(
         checks: assessment.checks.clone(),
         seepage: Vec::new(),
         stability: Vec::new(),
+        reliability: Vec::new(),
+        ensemble: None,
+        status: None,
         warnings,
     }
 }

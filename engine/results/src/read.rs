@@ -334,6 +334,9 @@ fn read_report(
         checks: read_checks(r, &risk)?,
         seepage: Vec::new(),
         stability: Vec::new(),
+        reliability: Vec::new(),
+        ensemble: None,
+        status: None,
         warnings: r.texts(&g, "warnings")?,
     })
 }

@@ -30,23 +30,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Group sizes of the roll-up: (level counted, members needed, level reached).
-pub const ROLL_UP: [(AlarmLevel, usize, AlarmLevel); 3] = [
-    (AlarmLevel::Blue, 4, AlarmLevel::Yellow),
-    (AlarmLevel::Yellow, 3, AlarmLevel::Orange),
-    (AlarmLevel::Orange, 2, AlarmLevel::Red),
-];
-
-/// The level of a group (item from its points, pond from its items).
-pub fn roll_up(members: &[AlarmLevel]) -> AlarmLevel {
-    let mut level = members.iter().copied().max().unwrap_or_default();
-    for (counted, needed, reached) in ROLL_UP {
-        if members.iter().filter(|&&m| m >= counted).count() >= needed {
-            level = level.max(reached);
-        }
-    }
-    level
-}
+pub use tailtwin_core::warning::{ROLL_UP, roll_up};
 
 /// Hysteresis state of one point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

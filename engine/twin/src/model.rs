@@ -266,77 +266,7 @@ impl Sensor {
     }
 }
 
-/// Warning level (预警等级), in increasing severity; `None` = no alarm.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum AlarmLevel {
-    #[default]
-    None,
-    Blue,
-    Yellow,
-    Orange,
-    Red,
-}
-
-impl AlarmLevel {
-    /// The four warning levels, least severe first.
-    pub const WARNINGS: [AlarmLevel; 4] =
-        [AlarmLevel::Blue, AlarmLevel::Yellow, AlarmLevel::Orange, AlarmLevel::Red];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlarmLevel::None => "none",
-            AlarmLevel::Blue => "blue",
-            AlarmLevel::Yellow => "yellow",
-            AlarmLevel::Orange => "orange",
-            AlarmLevel::Red => "red",
-        }
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            AlarmLevel::None => "无",
-            AlarmLevel::Blue => "蓝色",
-            AlarmLevel::Yellow => "黄色",
-            AlarmLevel::Orange => "橙色",
-            AlarmLevel::Red => "红色",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<AlarmLevel> {
-        [
-            AlarmLevel::None,
-            AlarmLevel::Blue,
-            AlarmLevel::Yellow,
-            AlarmLevel::Orange,
-            AlarmLevel::Red,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == s)
-    }
-
-    /// 0 (none) … 4 (red).
-    pub fn rank(self) -> usize {
-        self as usize
-    }
-
-    pub(crate) fn from_rank(rank: usize) -> AlarmLevel {
-        match rank {
-            0 => AlarmLevel::None,
-            1 => AlarmLevel::Blue,
-            2 => AlarmLevel::Yellow,
-            3 => AlarmLevel::Orange,
-            _ => AlarmLevel::Red,
-        }
-    }
-
-    /// The next more severe level (red stays red).
-    pub fn next(self) -> AlarmLevel {
-        AlarmLevel::from_rank(self.rank() + 1)
-    }
-}
+pub use tailtwin_core::warning::AlarmLevel;
 
 /// Which way danger lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
