@@ -30,6 +30,10 @@ pub struct Scenario {
     pub seepage: Option<SeepageSpec>,
     /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
+    /// `[inspection]`: the latest safety inspection (status inputs).
+    pub inspection: Option<tailtwin_risk::status::Inspection>,
+    /// `[warnings]`: pond levels and site warning thresholds (defaults when absent).
+    pub warnings: tailtwin_risk::status::WarningSettings,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

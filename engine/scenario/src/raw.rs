@@ -29,6 +29,8 @@ pub struct RawScenario<S = RawStructure> {
     pub section: Vec<crate::section::RawDamSection>,
     pub seepage: Option<crate::seepage::RawSeepage>,
     pub dambreak: Option<crate::dambreak::RawDambreak>,
+    pub inspection: Option<crate::inspection::RawInspection>,
+    pub warnings: Option<crate::inspection::RawWarnings>,
 }
 
 impl<S> RawScenario<S> {
@@ -48,6 +50,8 @@ impl<S> RawScenario<S> {
             section: self.section,
             seepage: self.seepage,
             dambreak: self.dambreak,
+            inspection: self.inspection,
+            warnings: self.warnings,
         }
     }
 }
