@@ -19,5 +19,6 @@ mod seepage;
 mod seepage_cli;
 mod stability;
 mod stability_cases;
+mod status;
 mod structures;
 mod twin;
