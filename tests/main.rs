@@ -20,5 +20,6 @@ mod seepage_cli;
 mod stability;
 mod stability_cases;
 mod status;
+mod status_score;
 mod structures;
 mod twin;
