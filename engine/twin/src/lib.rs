@@ -16,6 +16,9 @@
 //! - **Alarms** ([`Store::evaluate_alarms`] → [`AlarmEvaluation`]): blue/yellow/orange/red per
 //!   point with deadband and hold time, the point → item → pond roll-up ([`roll_up`]), a log of
 //!   raise and clear events; GB 51108 guidance defaults in [`defaults`].
+//! - **Model states** ([`Store::save_model_state`], [`Store::model_states`],
+//!   [`Store::latest_model_state`]): calibrated parameters with fit statistics and a required
+//!   [`Provenance`] (engine version, data window, method), see [`states`].
 //!
 //! ```no_run
 //! use tailtwin_twin::{Pond, Sensor, SensorKind, Store, defaults};
@@ -98,6 +101,7 @@ pub mod quality;
 pub mod query;
 pub mod requeue;
 pub mod schema;
+pub mod states;
 pub mod store;
 pub mod synthetic;
 
@@ -112,6 +116,7 @@ pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
 pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
+pub use states::{ModelState, Provenance};
 pub use store::{Durability, Store, StoreStatus};
 
 /// Parses a timestamp to UTC milliseconds. The rule, stated once:
