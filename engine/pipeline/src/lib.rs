@@ -37,6 +37,7 @@
 //! design-storm bench (benches/design_storms.rs).
 
 pub mod assess;
+pub mod calibrate;
 pub mod dambreak;
 pub mod forcing;
 pub mod geotech;
