@@ -1,7 +1,8 @@
 //! Calibration from monitoring data (issue 7 item 2): synthetic observations made by the model
 //! with known parameters, recovered by the inverse calibrations.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use tailtwin_core::section::{Conductivity, DamSection};
 use tailtwin_core::{Elevation, Hyetograph};
 use tailtwin_hydrology::scs::{cumulative_runoff_mm, potential_retention_mm};
@@ -16,6 +17,7 @@ use tailtwin_pipeline::calibrate::{
 use tailtwin_pond::{Pond, RoutingSettings, route};
 use tailtwin_scenario::Scenario;
 use tailtwin_seepage::{MeshSettings, SeepageSettings};
+use tailtwin_twin::{Pond as TwinPond, Sensor, SensorKind, Store};
 
 /// A 1 km² catchment (CN 70 in the file: the prior the calibration must move away from) into a
 /// pond of 2–12 ha with a 0.5 m orifice at 102 m and a 10 m spillway at 107 m.
@@ -322,4 +324,165 @@ fn piezometers_recover_the_anisotropy_ratio() {
     let wrong = SeepageCalibrationSettings::new("clay core", SeepageParameter::KRatio);
     let e = calibrate_seepage(&base, &seepage_settings(), 126.5, &exact, &wrong).unwrap_err();
     assert!(e.is_input_error() && e.to_string().contains("tailings sand"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line: the store's data through `tailtwin calibrate`.
+
+/// 2024-07-01T00:00:00Z in UTC ms: the origin of the synthetic series.
+const ORIGIN_MS: i64 = 1_719_792_000_000;
+
+fn rfc3339(t_s: f64) -> String {
+    tailtwin_twin::format_timestamp(ORIGIN_MS + (t_s * 1000.0).round() as i64).unwrap()
+}
+
+/// A store with pond `syn`, the given sensors, and one CSV export of `rows` (sensor, t s, value,
+/// unit).
+fn store_with(dir: &Path, sensors: &[Sensor], rows: &[(String, f64, f64, &str)]) -> PathBuf {
+    let db = dir.join("twin.sqlite");
+    let mut store = Store::init(&db).unwrap();
+    store.upsert_pond(&TwinPond::china("syn", "合成尾矿库")).unwrap();
+    for s in sensors {
+        store.upsert_sensor(s).unwrap();
+    }
+    let mut csv = String::from("sensor,time,value,unit\n");
+    for (id, t, v, unit) in rows {
+        csv.push_str(&format!("{id},{},{v:.6},{unit}\n", rfc3339(*t)));
+    }
+    let file = dir.join("export.csv");
+    std::fs::write(&file, csv).unwrap();
+    let report = store.ingest_csv(&file).unwrap();
+    assert_eq!(report.accepted as usize, rows.len(), "{report:?}");
+    db
+}
+
+fn tailtwin(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tailtwin")).args(args).output().unwrap()
+}
+
+/// Goal: `tailtwin calibrate --runoff` reads the store, recovers the curve number, saves the
+/// state with provenance, and exits 2 with a clear message on an unknown sensor and on a window
+/// without level data.
+/// Setup: the synthetic storms (CN 78) as a CSV export: levels every 10 min (m, 6 decimals),
+/// rain every 10 min (mm); pond `syn` with sensors L1 and R1.
+/// Reference: CN = 78. Tolerance: 0.1 — noise-free readings, the bias of the 10-minute
+/// trapezoid on O(h(t)) (the 60 s case is within 0.007; the noisy 10-minute test allows 0.05
+/// for it) and 1 µm rounding of the exported levels (negligible).
+#[test]
+fn calibrate_command_fits_the_store_data_and_saves_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario();
+    let obs = synthetic(&s, TRUE_CN, 600.0);
+    let mut rows: Vec<(String, f64, f64, &str)> =
+        obs.level.iter().map(|&(t, z)| ("L1".to_string(), t, z, "m")).collect();
+    rows.extend(obs.rain.iter().map(|&(t, d)| ("R1".to_string(), t, d, "mm")));
+    let sensors = [
+        Sensor::new("L1", "syn", SensorKind::PondLevel),
+        Sensor::new("R1", "syn", SensorKind::Rainfall),
+    ];
+    let db = store_with(dir.path(), &sensors, &rows);
+    let scenario_file = dir.path().join("scenario.toml");
+    std::fs::write(&scenario_file, SCENARIO).unwrap();
+    let (db_s, sc) = (db.to_str().unwrap(), scenario_file.to_str().unwrap());
+
+    let out = tailtwin(&["calibrate", db_s, "--scenario", sc, "--runoff", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cn = v["calibration"]["fit"]["curve_number"].as_f64().unwrap();
+    assert!((cn - TRUE_CN).abs() < 0.1, "CN {cn}");
+    assert_eq!(v["calibration"]["fit"]["events"], 7);
+    let store = Store::open(&db).unwrap();
+    let state = store.latest_model_state("syn", "runoff_parameters").unwrap().unwrap();
+    assert_eq!(state.id, v["model_state_id"].as_i64().unwrap());
+    assert_eq!(state.state["curve_number"].as_f64(), Some(cn));
+    assert!(state.provenance.engine_version.starts_with("tailtwin "));
+    assert_eq!(state.provenance.sensors, ["L1", "R1"]);
+    assert_eq!(state.provenance.from_ms, ORIGIN_MS);
+    assert!(state.fit.unwrap()["stage"]["nse"].as_f64().unwrap() > 0.999);
+
+    let text = tailtwin(&["calibrate", db_s, "--scenario", sc, "--runoff", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(text.status.success() && stdout.contains("CN = 78.0"), "{stdout}");
+    assert!(stdout.contains("stage fit"), "{stdout}");
+
+    let unknown =
+        tailtwin(&["calibrate", db_s, "--scenario", sc, "--runoff", "--level-sensor", "L9"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown sensor 'L9'"));
+    let empty = tailtwin(&[
+        "calibrate",
+        db_s,
+        "--scenario",
+        sc,
+        "--runoff",
+        "--from",
+        "2030-01-01T00:00:00Z",
+    ]);
+    assert_eq!(empty.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(err.contains("no usable pond level readings of sensor L1"), "{err}");
+    let n = Store::open(&db).unwrap().model_states("syn", "runoff_parameters").unwrap().len();
+    assert_eq!(n, 1, "dry runs and failures save nothing");
+}
+
+/// Goal: `tailtwin calibrate --seepage` on the demo section recovers the tailings sand's
+/// anisotropy from piezometers the model made, and refuses a piezometer without a station.
+/// Setup: the demo scenario with a 12 m mesh (fast), piezometers at its four burial stations
+/// (x = 420–600 m) with the levels of the demo's own k_x/k_y = 3 at a steady pond of 368.5 m,
+/// solved on the base mesh; pond level readings constant at 368.5 m.
+/// Reference: ratio 3. Tolerance: 2·10⁻³ in ln r (the golden-section bracket 10⁻³ on the same
+/// mesh and solver; levels exported with 6 decimals).
+#[test]
+fn calibrate_command_recovers_the_demo_sections_anisotropy() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = crate::common::demo_with("target_size_m = 4.0", "target_size_m = 12.0");
+    let s = tailtwin_scenario::parse(&text, &crate::common::demo_dir(), "demo").unwrap();
+    let section = &s.sections[0].section;
+    let mut settings = s.seepage.as_ref().unwrap().settings;
+    settings.exit_refinement_passes = 0;
+    let r = tailtwin_seepage::solve_section(section, 368.5, &settings).unwrap();
+    let mut sensors = vec![Sensor::new("L1", "syn", SensorKind::PondLevel)];
+    let mut rows: Vec<(String, f64, f64, &str)> =
+        (0..6).map(|k| ("L1".to_string(), k as f64 * 3600.0, 368.5, "m")).collect();
+    for (i, &x) in section.stations_x.iter().enumerate() {
+        let mut p = Sensor::new(&format!("P{i}"), "syn", SensorKind::PhreaticLevel);
+        p.x = Some(x);
+        sensors.push(p);
+        rows.push((format!("P{i}"), 0.0, r.phreatic.z_at(x), "m"));
+    }
+    let db = store_with(dir.path(), &sensors, &rows);
+    // The scenario's files are relative to its folder: copy them beside the variant.
+    let demo = crate::common::demo_dir();
+    std::fs::create_dir(dir.path().join("curves")).unwrap();
+    for f in std::fs::read_dir(demo.join("curves")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), dir.path().join("curves").join(f.file_name())).unwrap();
+    }
+    std::fs::copy(demo.join("valley-dem.asc"), dir.path().join("valley-dem.asc")).unwrap();
+    let file = dir.path().join("demo.toml");
+    std::fs::write(&file, &text).unwrap();
+    let (db_s, sc) = (db.to_str().unwrap(), file.to_str().unwrap());
+    let args = ["calibrate", db_s, "--scenario", sc, "--seepage", "--material", "tailings sand"];
+    let out = tailtwin(&[&args[..], &["--json"]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ratio = v["calibration"]["value"].as_f64().unwrap();
+    assert!((ratio.ln() - 3f64.ln()).abs() <= 2e-3, "ratio {ratio}");
+    assert_eq!(v["calibration"]["piezometers"].as_array().unwrap().len(), 4);
+
+    let missing = tailtwin(&["calibrate", db_s, "--scenario", sc, "--seepage"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--material"));
+    let mut store = Store::open(&db).unwrap();
+    store.upsert_sensor(&Sensor::new("P9", "syn", SensorKind::PhreaticLevel)).unwrap();
+    drop(store);
+    let mut extra = Store::open(&db).unwrap();
+    let csv = dir.path().join("p9.csv");
+    std::fs::write(&csv, format!("sensor,time,value\nP9,{},350.0\n", rfc3339(0.0))).unwrap();
+    extra.ingest_csv(&csv).unwrap();
+    drop(extra);
+    let nox = tailtwin(&args);
+    assert_eq!(nox.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&nox.stderr);
+    assert!(err.contains("sensor P9") && err.contains("station x"), "{err}");
 }
