@@ -53,7 +53,7 @@ enum Command {
     Dambreak(common::Args),
     /// Calibrate the runoff curve number (--runoff) or a seepage conductivity parameter
     /// (--seepage) from the monitoring store's data; saves the fit as a model state.
-    Calibrate(calibrate::CalibrateArgs),
+    Calibrate(Box<calibrate::CalibrateArgs>),
 }
 
 fn main() -> ExitCode {

@@ -204,7 +204,7 @@ mod tests {
         assert!((m.x - r).abs() < 1e-8, "{} vs {r}", m.x);
         assert!(!m.at_lower_bound && !m.at_upper_bound);
         assert_eq!(m.profile.len(), 9);
-        let edge = grid_golden(|x| Ok::<_, ()>(x), 0.0, 1.0, 5, 1e-9).unwrap();
+        let edge = grid_golden(Ok::<_, ()>, 0.0, 1.0, 5, 1e-9).unwrap();
         assert!(edge.at_lower_bound && edge.x.abs() < 1e-9);
     }
 

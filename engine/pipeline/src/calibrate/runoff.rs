@@ -641,9 +641,11 @@ fn stage_fit(
         let inflow = catchment_inflow(catchment, &rain, &method)
             .map_err(|e| CalibrationError::Model(format!("catchment inflow: {e}")))?;
         let pond = start_at(&model.pond, e.level_start_m)?;
-        let mut r = RoutingSettings::default();
-        r.end_time_s = Some(b - a);
-        r.report_interval_s = 60.0;
+        let mut r = RoutingSettings {
+            end_time_s: Some(b - a),
+            report_interval_s: 60.0,
+            ..RoutingSettings::default()
+        };
         if let Some(v) = s.routing.rtol {
             r.rtol = v;
         }
