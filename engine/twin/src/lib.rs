@@ -88,6 +88,8 @@
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
+//! - Model states (unit tests in [`states`]): `states_round_trip_and_the_latest_is_the_last_instant`,
+//!   `incomplete_provenance_unknown_pond_and_empty_kind_are_refused`.
 //! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
 //!   defaults.
 
