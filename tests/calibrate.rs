@@ -218,9 +218,9 @@ fn noisy_levels_recover_the_curve_number_within_the_noise() {
 }
 
 /// Goal: too little data fails with a message that says what is missing.
-/// Setup: (a) the level record cut after the second storm (two usable events < 3), (b) one
-/// level reading, (c) a scenario whose catchment uses the rational formula, (d) a gap between
-/// events shorter than the unit hydrograph's base. Reference: the documented rules.
+/// Setup: (a) the level record cut after the second storm (two usable events < 3), (b) a level
+/// reading below the pond bottom, (c) one level reading, (d) a scenario whose catchment uses the
+/// rational formula, (e) a gap between events shorter than the unit hydrograph's base. Reference: the documented rules.
 /// Tolerance: exact (error kind and text).
 #[test]
 fn too_little_data_and_bad_settings_fail_clearly() {
@@ -232,6 +232,11 @@ fn too_little_data_and_bad_settings_fail_clearly() {
     assert!(matches!(e, CalibrationError::TooLittleData(_)) && e.is_input_error(), "{e}");
     assert!(e.to_string().contains("2 usable storm event(s), at least 3"), "{e}");
     assert!(e.to_string().contains("level readings span"), "{e}");
+
+    let mut low = synthetic(&s, TRUE_CN, 600.0);
+    low.level[3].1 = 90.0;
+    let e = calibrate_runoff(&s, &low, &RunoffSettings::default()).unwrap_err();
+    assert!(e.is_input_error() && e.to_string().contains("reading 90 m"), "{e}");
 
     obs.level.truncate(1);
     let e = calibrate_runoff(&s, &obs, &RunoffSettings::default()).unwrap_err();

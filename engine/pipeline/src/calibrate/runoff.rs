@@ -383,6 +383,15 @@ pub fn calibrate_runoff(
     let (catchment, scs) = scs_settings(s)?;
     let pond_spec = build::pond_spec(s).map_err(crate::PipelineError::from)?;
     let model = Model::new(s)?;
+    let (bottom, top) = (model.pond.storage().bottom().m(), model.pond.storage().top().m());
+    if let Some(&(t, z)) = obs.level.iter().find(|p| p.1 < bottom || p.1 > top) {
+        return Err(bad(
+            "level",
+            format!(
+                "reading {z} m at t = {t} s is outside the scenario's stage–storage table                  ({bottom}…{top} m): wrong sensor, datum or unit?"
+            ),
+        ));
+    }
     let h = hyetograph(&obs.rain)?;
     // The unit hydrograph's base (5 T_p) must fit in the tail of each window.
     let tc_s = match scs.time_of_concentration {

@@ -217,11 +217,14 @@ pub fn calibrate_seepage(
     let sse_of = |z: &[f64]| -> f64 {
         z.iter().zip(piezometers).map(|(z, p)| (z - p.observed_m).powi(2)).sum()
     };
-    let mut solves = 0usize;
+    // Simulated levels of every evaluation, so the optimum's are not solved again.
+    let mut solved: Vec<(f64, Vec<f64>)> = Vec::new();
     let min = optimize::grid_golden(
         |theta| {
-            solves += 1;
-            simulate(theta).map(|z| sse_of(&z))
+            let z = simulate(theta)?;
+            let f = sse_of(&z);
+            solved.push((theta, z));
+            Ok::<_, CalibrationError>(f)
         },
         lo.ln(),
         hi.ln(),
@@ -229,10 +232,14 @@ pub fn calibrate_seepage(
         settings.tol_log,
     )?;
     let n = piezometers.len() as f64;
-    let z = simulate(min.x)?;
+    let z = solved
+        .iter()
+        .find(|(theta, _)| *theta == min.x)
+        .map(|(_, z)| z.clone())
+        .expect("the minimum is an evaluated point");
     let h = 0.05;
     let (fm, fp) = (sse_of(&simulate(min.x - h)?), sse_of(&simulate(min.x + h)?));
-    solves += 3;
+    let solves = solved.len() + 2;
     let curvature = (fp - 2.0 * min.f + fm) / (h * h);
     let s2 = min.f / (n - 1.0);
     let log_se = if curvature > 0.0 { (2.0 * s2 / curvature).sqrt() } else { f64::NAN };
