@@ -287,8 +287,9 @@ fn piezometers(ratio: f64) -> Vec<Piezometer> {
 }
 
 /// Goal: piezometer levels computed with k_x/k_y = 4 give back 4, noise-free to the golden-
-/// section tolerance and with noise within the uncertainty it implies; a lone piezometer and an
-/// unknown material fail clearly.
+/// section tolerance and with noise within the uncertainty it implies; levels computed with the
+/// tailings sand's k halved give back a multiplier of 0.5; a lone piezometer and an unknown
+/// material fail clearly.
 /// Setup: seepage::cases::tailings_section (tailings sand, starter dam, blanket drain, pipes),
 /// mesh 4 m, pond 126.5 m, piezometers at x = 90, 110, 130, 150 m; the file's ratio 3 is the
 /// starting section. Noisy: N(0, 2 cm) added to each level (seed 11), a vibrating-wire
@@ -322,6 +323,21 @@ fn piezometers_recover_the_anisotropy_ratio() {
     eprintln!("noisy {} (ln SE {} derived {se})", cal.value, cal.log_se);
     assert!((cal.value.ln() - 4f64.ln()).abs() <= 4.0 * se + 2e-3, "{} SE {se}", cal.value);
     assert!(cal.ci95[0] < cal.value && cal.value < cal.ci95[1]);
+
+    // A multiplier of the tailings sand's k (the other zones and the drains fixed) likewise.
+    let mut half = tailtwin_seepage::cases::tailings_section();
+    half.materials[0].hydraulic.conductivity.k_major_m_s *= 0.5;
+    let mut settings = seepage_settings();
+    settings.exit_refinement_passes = 0;
+    let r = tailtwin_seepage::solve_section(&half, 126.5, &settings).unwrap();
+    let observed: Vec<Piezometer> = exact
+        .iter()
+        .map(|p| Piezometer { observed_m: r.phreatic.z_at(p.x_m), ..p.clone() })
+        .collect();
+    let multiplier =
+        SeepageCalibrationSettings::new("tailings sand", SeepageParameter::KMultiplier);
+    let cal = calibrate_seepage(&base, &seepage_settings(), 126.5, &observed, &multiplier).unwrap();
+    assert!((cal.value.ln() - 0.5f64.ln()).abs() <= 2e-3, "multiplier {}", cal.value);
 
     let e = calibrate_seepage(&base, &seepage_settings(), 126.5, &exact[..1], &cal_settings)
         .unwrap_err();
@@ -468,6 +484,9 @@ fn calibrate_command_recovers_the_demo_sections_anisotropy() {
     std::fs::write(&file, &text).unwrap();
     let (db_s, sc) = (db.to_str().unwrap(), file.to_str().unwrap());
     let args = ["calibrate", db_s, "--scenario", sc, "--seepage", "--material", "tailings sand"];
+    let text = tailtwin(&[&args[..], &["--dry-run"]].concat());
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(text.status.success() && stdout.contains("k_ratio = 3.00"), "{stdout}");
     let out = tailtwin(&[&args[..], &["--json"]].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
