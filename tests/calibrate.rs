@@ -414,6 +414,7 @@ fn calibrate_command_fits_the_store_data_and_saves_the_state() {
     assert_eq!(v["calibration"]["fit"]["events"], 7);
     let store = Store::open(&db).unwrap();
     let state = store.latest_model_state("syn", "runoff_parameters").unwrap().unwrap();
+    let state_copy = state.clone();
     assert_eq!(state.id, v["model_state_id"].as_i64().unwrap());
     assert_eq!(state.state["curve_number"].as_f64(), Some(cn));
     assert!(state.provenance.engine_version.starts_with("tailtwin "));
@@ -444,6 +445,16 @@ fn calibrate_command_fits_the_store_data_and_saves_the_state() {
     assert!(err.contains("no usable pond level readings of sensor L1"), "{err}");
     let n = Store::open(&db).unwrap().model_states("syn", "runoff_parameters").unwrap().len();
     assert_eq!(n, 1, "dry runs and failures save nothing");
+
+    // The saved state applied to the scenario (a nowcast's first step) replaces the prior CN 70.
+    let mut applied = scenario();
+    tailtwin_pipeline::calibrate::store::apply_state(&mut applied, &state_copy).unwrap();
+    match &applied.catchment.as_ref().unwrap().runoff {
+        tailtwin_scenario::RunoffSpec::ScsCn { curve_number, ia_ratio, .. } => {
+            assert_eq!((*curve_number, *ia_ratio), (cn, 0.2));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// Goal: `tailtwin calibrate --seepage` on the demo section recovers the tailings sand's
@@ -484,15 +495,25 @@ fn calibrate_command_recovers_the_demo_sections_anisotropy() {
     std::fs::write(&file, &text).unwrap();
     let (db_s, sc) = (db.to_str().unwrap(), file.to_str().unwrap());
     let args = ["calibrate", db_s, "--scenario", sc, "--seepage", "--material", "tailings sand"];
-    let text = tailtwin(&[&args[..], &["--dry-run"]].concat());
-    let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(text.status.success() && stdout.contains("k_ratio = 3.00"), "{stdout}");
+    let dry = tailtwin(&[&args[..], &["--dry-run"]].concat());
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success() && stdout.contains("k_ratio = 3.00"), "{stdout}");
     let out = tailtwin(&[&args[..], &["--json"]].concat());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ratio = v["calibration"]["value"].as_f64().unwrap();
     assert!((ratio.ln() - 3f64.ln()).abs() <= 2e-3, "ratio {ratio}");
     assert_eq!(v["calibration"]["piezometers"].as_array().unwrap().len(), 4);
+    let saved = Store::open(&db).unwrap().latest_model_state("syn", "seepage_conductivity");
+    let saved = saved.unwrap().unwrap();
+    let mut applied = tailtwin_scenario::parse(&text, &crate::common::demo_dir(), "demo").unwrap();
+    applied.sections[0].section.materials[0].hydraulic.conductivity.ratio = 1.0;
+    tailtwin_pipeline::calibrate::store::apply_state(&mut applied, &saved).unwrap();
+    let k = applied.sections[0].section.materials.iter().find(|m| m.name == "tailings sand");
+    let c = k.unwrap().hydraulic.conductivity;
+    // k_x = 6e-6, k_y = 2e-6 in the demo: the calibrated ratio 3 (±2·10⁻³ in ln r) gives them
+    // back to that relative accuracy.
+    assert!((c.k_major_m_s / 6e-6 - 1.0).abs() < 2e-3 && (c.ratio * 3.0 - 1.0).abs() < 3e-3);
 
     let missing = tailtwin(&["calibrate", db_s, "--scenario", sc, "--seepage"]);
     assert_eq!(missing.status.code(), Some(2));

@@ -1,8 +1,9 @@
 //! Calibration of model parameters from monitoring data (issue 7 item 2): the SCS curve number
 //! (and optionally the initial-abstraction ratio) of the catchment from observed storms by
 //! inverse water balance ([`runoff`]), and a conductivity parameter of a dam-section material
-//! from piezometers ([`seepage`]). [`store`] reads the series from the twin's monitoring store
-//! and writes each calibration to its `model_states` table with fit statistics and provenance.
+//! from piezometers ([`seepage`]). [`store`] reads the series from the twin's monitoring store,
+//! writes each calibration to its `model_states` table with fit statistics and provenance, and
+//! applies a saved state to a scenario ([`store::apply_state`], for nowcasts).
 //!
 //! Equations, assumptions and validity: [`runoff`] and [`seepage`] module docs.
 //!
@@ -20,6 +21,8 @@
 //!   (`calibrate_command_fits_the_store_data_and_saves_the_state`,
 //!   `calibrate_command_recovers_the_demo_sections_anisotropy`: exit 2 on an unknown sensor, an
 //!   empty window, a missing material, a piezometer without station).
+//!   The saved states are applied back to a scenario with [`store::apply_state`] (checked in
+//!   both command tests).
 //! - Unit tests: the minimisers ([`optimize`]) and the t quantile.
 
 pub mod optimize;

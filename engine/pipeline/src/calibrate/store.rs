@@ -239,3 +239,57 @@ pub fn save_seepage(
         provenance,
     )?)
 }
+
+/// Applies a saved calibration to a scenario (e.g. before a nowcast): a
+/// [`RUNOFF_KIND`] state sets `catchment.runoff` `curve_number` and `ia_ratio`; a
+/// [`SEEPAGE_KIND`] state sets the calibrated conductivity (k₁ and k₂/k₁) of its material in
+/// every section that uses a material of that name (a material is a site property). Errors
+/// name what does not fit (no SCS-CN catchment, no such material, a state of another kind or
+/// with missing fields).
+pub fn apply_state(
+    s: &mut tailtwin_scenario::Scenario,
+    state: &tailtwin_twin::ModelState,
+) -> Result<(), CalibrationError> {
+    let num = |key: &str| {
+        state.state[key].as_f64().filter(|v| v.is_finite()).ok_or_else(|| {
+            bad(&format!("model state {}", state.id), format!("has no number '{key}'"))
+        })
+    };
+    match state.kind.as_str() {
+        RUNOFF_KIND => {
+            let (cn, lambda) = (num("curve_number")?, num("ia_ratio")?);
+            match s.catchment.as_mut().map(|c| &mut c.runoff) {
+                Some(tailtwin_scenario::RunoffSpec::ScsCn { curve_number, ia_ratio, .. }) => {
+                    *curve_number = cn;
+                    *ia_ratio = lambda;
+                    Ok(())
+                }
+                _ => Err(bad(
+                    "catchment.runoff",
+                    "the scenario has no SCS-CN catchment to take the calibrated curve number",
+                )),
+            }
+        }
+        SEEPAGE_KIND => {
+            let (k, ratio) = (num("k_major_m_s")?, num("k_ratio_minor_over_major")?);
+            let material = state.state["material"].as_str().unwrap_or_default();
+            let mut found = false;
+            for spec in &mut s.sections {
+                for m in spec.section.materials.iter_mut().filter(|m| m.name == material) {
+                    m.hydraulic.conductivity.k_major_m_s = k;
+                    m.hydraulic.conductivity.ratio = ratio;
+                    found = true;
+                }
+            }
+            if found {
+                Ok(())
+            } else {
+                Err(bad("material", format!("no section of the scenario uses '{material}'")))
+            }
+        }
+        other => Err(bad(
+            &format!("model state {}", state.id),
+            format!("kind '{other}' is not a calibration ({RUNOFF_KIND}, {SEEPAGE_KIND})"),
+        )),
+    }
+}
