@@ -388,7 +388,8 @@ pub fn calibrate_runoff(
         return Err(bad(
             "level",
             format!(
-                "reading {z} m at t = {t} s is outside the scenario's stage–storage table                  ({bottom}…{top} m): wrong sensor, datum or unit?"
+                "reading {z} m at t = {t} s is outside the scenario's stage–storage table \
+                 ({bottom}…{top} m): wrong sensor, datum or unit?"
             ),
         ));
     }
