@@ -278,6 +278,10 @@ fn a_metered_pumped_outflow_is_part_of_the_balance() {
     );
     assert!(blind.fit.curve_number < TRUE_CN - 1.0, "CN {}", blind.fit.curve_number);
     assert!(blind.fit.stage.nse < cal.fit.stage.nse);
+    // The smallest storm's window (25 mm, 1.4 mm of runoff) loses 2.7 mm to the pump: the
+    // balance goes negative and says so.
+    assert!(cal.warnings.is_empty(), "{:?}", cal.warnings);
+    assert!(blind.warnings.iter().any(|w| w.contains("negative runoff")), "{:?}", blind.warnings);
 }
 
 /// Goal: too little data fails with a message that says what is missing.

@@ -597,7 +597,21 @@ pub fn calibrate_runoff(
                 .into(),
         );
     }
+    for e in used.iter().filter(|e| e.runoff_mm < 0.0) {
+        warnings.push(format!(
+            "storm at {:.0} s ({:.1} mm): the balance gives negative runoff ({:.2} mm) — an \
+             unmetered outflow, evaporation or a level datum problem",
+            e.rain_start_s, e.rain_mm, e.runoff_mm
+        ));
+    }
     let stage = stage_fit(s, &model, &catchment, &scs, (cn, lambda), obs, &h, &used)?;
+    if !(stage.nse >= 0.5) {
+        warnings.push(format!(
+            "stage fit NSE {:.3} < 0.5: the calibrated model does not reproduce the level record \
+             (unmodelled inflows or outflows, a wrong stage–storage curve or structure?)",
+            stage.nse
+        ));
+    }
     Ok(RunoffCalibration {
         fit: RunoffFit {
             curve_number: cn,
