@@ -605,7 +605,7 @@ pub fn calibrate_runoff(
         ));
     }
     let stage = stage_fit(s, &model, &catchment, &scs, (cn, lambda), obs, &h, &used)?;
-    if !(stage.nse >= 0.5) {
+    if stage.nse.is_nan() || stage.nse < 0.5 {
         warnings.push(format!(
             "stage fit NSE {:.3} < 0.5: the calibrated model does not reproduce the level record \
              (unmodelled inflows or outflows, a wrong stage–storage curve or structure?)",
