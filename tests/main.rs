@@ -2,6 +2,7 @@
 //! it checks and starts with a comment: goal, setup, reference, tolerance and why.
 
 mod breach;
+mod calibrate;
 mod cli;
 mod common;
 mod dambreak;
