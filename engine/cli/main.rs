@@ -15,6 +15,8 @@ mod rating;
 mod run;
 mod seepage;
 mod stability;
+mod twin;
+mod twin_out;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -50,10 +52,22 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// The digital twin: `init CONFIG`, `ingest DB FILES…`, `status DB`, `nowcast DB --forecast
+    /// FILE`, `replay DB --from T1 --to T2`.
+    Twin(twin::TwinArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Twin(a) = &cli.command {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(a.threads()).build_global() {
+            return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
+        }
+        return match twin::run(a) {
+            Ok(status) => status.into(),
+            Err(e) => common::report_error(&e),
+        };
+    }
     let args = match &cli.command {
         Command::Check(a)
         | Command::Run(a)
@@ -62,6 +76,7 @@ fn main() -> ExitCode {
         | Command::Seepage(a)
         | Command::Dambreak(a) => a,
         Command::Stability(a) => &a.common,
+        Command::Twin(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -75,6 +90,7 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Twin(_) => unreachable!("handled above"),
     };
     match result {
         Ok(status) => status.into(),

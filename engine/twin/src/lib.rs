@@ -85,10 +85,13 @@
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
+//! - Twin configuration ([`config`], `tailtwin twin init`) and the run history / latest usable
+//!   reading ([`registry`]): `config_problems_name_their_key_paths` and tests/twin_cli.rs.
 //! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
 //!   defaults.
 
 pub mod alarms;
+pub mod config;
 pub mod defaults;
 pub mod error;
 pub mod ingest;
@@ -96,12 +99,14 @@ pub mod model;
 pub mod parse;
 pub mod quality;
 pub mod query;
+pub mod registry;
 pub mod requeue;
 pub mod schema;
 pub mod store;
 pub mod synthetic;
 
 pub use alarms::{AlarmEvaluation, AlarmEvent, PointState, Scope, roll_up};
+pub use config::{LevelOverrides, NowcastDefaults, SensorConfig, TwinConfig};
 pub use error::TwinError;
 pub use ingest::IngestReport;
 pub use model::{
@@ -110,6 +115,7 @@ pub use model::{
 };
 pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
+pub use registry::{RunRecord, StoredConfig};
 pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Durability, Store, StoreStatus};
