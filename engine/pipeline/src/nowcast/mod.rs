@@ -74,6 +74,7 @@ pub mod replay;
 pub mod run;
 pub mod setup;
 pub mod state;
+pub mod synthetic;
 
 pub use forecast::{ForecastError, ForecastMember, RainForecast};
 pub use run::{Nowcast, NowcastInput, NowcastSettings, nowcast};

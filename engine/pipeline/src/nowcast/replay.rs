@@ -78,7 +78,8 @@ fn store_err(e: tailtwin_twin::TwinError) -> PipelineError {
 }
 
 /// The observed series a threshold is judged on: level readings for the stage, beach readings
-/// for the beach length (rain is the forecast itself in a perfect-forecast replay: not judged).
+/// for the beach length, the gauges' trailing 24 h depth for the rain (exact when 24 h is a
+/// whole number of rain intervals).
 fn observed_series(
     store: &Store,
     twin: &Twin,
@@ -86,11 +87,32 @@ fn observed_series(
     sensor: Option<&str>,
     from_ms: i64,
     to_ms: i64,
+    rain_dt_s: f64,
 ) -> Result<Option<(Vec<f64>, Vec<f64>)>, PipelineError> {
     let kind = match q {
         Quantity::Stage => SensorKind::PondLevel,
         Quantity::BeachLength => SensorKind::BeachLength,
-        Quantity::Rain24h => return Ok(None),
+        Quantity::Rain24h => {
+            // The gauges' trailing 24 h depth (m) at the rain grid's edges.
+            let dt = rain_dt_s;
+            let g0 = from_ms - 86_400_000;
+            let n = (((to_ms - g0) as f64 / 1000.0) / dt).ceil().max(1.0) as usize;
+            let grid = twin.observed_rain(store, g0, dt, n)?;
+            let w = (86_400.0 / dt).round() as usize;
+            let mut cum = vec![0.0];
+            for d in &grid {
+                cum.push(cum.last().copied().unwrap_or(0.0) + d);
+            }
+            let (t, v) = (w.min(n)..=n)
+                .map(|k| {
+                    (
+                        g0 as f64 + k as f64 * dt * 1000.0,
+                        (cum[k] - cum[k.saturating_sub(w)]) / 1000.0,
+                    )
+                })
+                .unzip();
+            return Ok(Some((t, v)));
+        }
     };
     let id = match sensor {
         Some(s) => s.to_string(),
@@ -188,6 +210,7 @@ pub fn replay(
             item.sensor.as_deref(),
             settings.from_ms,
             settings.to_ms + horizon_ms,
+            dt,
         )?;
         for level in AlarmLevel::WARNINGS {
             let Some(th) = item.thresholds.get(level) else { continue };
