@@ -62,7 +62,7 @@ fn zero_forecast_only_drains_above_the_outlets() {
         assert!(w[1] <= w[0] + 1e-9, "{} → {}", w[0], w[1]);
     }
     let last = *m.stage_m.last().expect("points");
-    assert!(last < 369.5 - 0.1 && last >= 368.5 - 1e-6, "final stage {last}");
+    assert!((368.5 - 1e-6..369.5 - 0.1).contains(&last), "final stage {last}");
     let p = &model.model.pond;
     let drained = p.storage().volume_at(tailtwin::core::Elevation(369.5))
         - p.storage().volume_at(tailtwin::core::Elevation(last));

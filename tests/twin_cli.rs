@@ -92,6 +92,17 @@ fn twin_cli_init_ingest_status_nowcast_replay_end_to_end() {
             .iter()
             .all(|c| c["probability"]["members"] == 20)
     );
+    // Burial depth at the section's four stations, from seepage solves at three levels: the
+    // phreatic line rises with the pond (the flooded beach brings the boundary closer).
+    let stations = n["burial"]["stations"].as_array().expect("burial stations");
+    assert_eq!(stations.len(), 4);
+    let d: Vec<f64> = stations[0]["depth_at_levels_m"]
+        .as_array()
+        .expect("depths")
+        .iter()
+        .map(|v| v.as_f64().expect("number"))
+        .collect();
+    assert!(d.len() == 3 && d[0] > d[1] && d[1] > d[2], "{d:?}");
     for f in ["trajectories.csv", "members_stage.csv", "nowcast.json", "nowcast.svg"] {
         assert!(out.join(f).is_file(), "{f}");
     }

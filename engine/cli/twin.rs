@@ -65,6 +65,9 @@ pub enum TwinCommand {
         /// Output folder: trajectories.csv, members_stage.csv, nowcast.json, nowcast.svg.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Skip the phreatic burial depth (seepage solves at a few levels).
+        #[arg(long)]
+        no_burial: bool,
     },
     /// Run the nowcast through a past period from the stored data; warning lead times.
     Replay {
@@ -128,9 +131,16 @@ pub fn run(args: &TwinArgs) -> anyhow::Result<Status> {
         TwinCommand::Init { config, db } => init(args, config, db.as_deref()),
         TwinCommand::Ingest { db, files } => ingest(args, db, files),
         TwinCommand::Status { db, pond, phreatic } => status(args, db, pond.as_deref(), *phreatic),
-        TwinCommand::Nowcast { db, forecast, hours, at, pond, out } => {
-            run_nowcast(args, db, forecast, *hours, at.as_deref(), pond.as_deref(), out.as_deref())
-        }
+        TwinCommand::Nowcast { db, forecast, hours, at, pond, out, no_burial } => run_nowcast(
+            args,
+            db,
+            forecast,
+            *hours,
+            at.as_deref(),
+            pond.as_deref(),
+            out.as_deref(),
+            !no_burial,
+        ),
         TwinCommand::Replay { db, from, to, every, horizon, forecast, pond } => {
             run_replay(args, db, from, to, every, horizon, forecast, pond.as_deref())
         }
@@ -352,6 +362,7 @@ fn status(
     Ok(Status::Ok)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_nowcast(
     args: &TwinArgs,
     db: &Path,
@@ -360,6 +371,7 @@ fn run_nowcast(
     at: Option<&str>,
     pond: Option<&str>,
     out: Option<&Path>,
+    burial: bool,
 ) -> anyhow::Result<Status> {
     let mut store = open(db)?;
     let twin = Twin::open(&store, pond).map_err(pipe)?;
@@ -375,7 +387,12 @@ fn run_nowcast(
         "at": at, "settings": settings,
     });
     let id = store.begin_run(&twin.config.pond.id, "nowcast", &inputs.to_string())?;
-    let result = twin.nowcast_at(&store, at_ms, &f, &settings);
+    let result = twin.nowcast_at(&store, at_ms, &f, &settings).and_then(|(state, mut n)| {
+        if burial && twin.model.scenario.seepage.is_some() {
+            nowcast::burial::attach(&twin.model, &mut n, nowcast::burial::DEFAULT_LEVELS)?;
+        }
+        Ok((state, n))
+    });
     let (state, n) = match result {
         Ok(x) => x,
         Err(e) => {
@@ -470,6 +487,7 @@ fn run_replay(
             nowcast::Quantity::Stage => SensorKind::PondLevel.as_str(),
             nowcast::Quantity::BeachLength => SensorKind::BeachLength.as_str(),
             nowcast::Quantity::Rain24h => SensorKind::Rainfall.as_str(),
+            nowcast::Quantity::BurialDepth => SensorKind::PhreaticLevel.as_str(),
         };
         println!(
             "{:<10} {:<8} {:>10.3} {:<22} {:<22} {:>9}",

@@ -12,6 +12,7 @@ fn quantity_name(q: Quantity) -> &'static str {
         Quantity::Stage => "库水位 pond level",
         Quantity::BeachLength => "干滩长度 beach length",
         Quantity::Rain24h => "24 h 降雨 rain",
+        Quantity::BurialDepth => "浸润线埋深 burial depth",
     }
 }
 
@@ -37,12 +38,16 @@ pub fn render(state: &CurrentState, n: &Nowcast) -> String {
         "{:<24} {:<7} {:>10} {:>8} {:>17} {:>11} {:>9}",
         "item", "level", "threshold", "P", "95 % CI", "earliest h", "median h"
     );
-    for c in &n.crossings {
+    let burial = n.burial.iter().flat_map(|b| &b.crossings);
+    for c in n.crossings.iter().chain(burial) {
         let h = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.2}", s / 3600.0));
         let _ = writeln!(
             o,
             "{:<24} {:<7} {:>10.3} {:>8.3} {:>17} {:>11} {:>9}",
-            quantity_name(c.quantity),
+            match (c.quantity, &c.sensor) {
+                (Quantity::BurialDepth, Some(st)) => format!("{} {st}", quantity_name(c.quantity)),
+                _ => quantity_name(c.quantity).to_string(),
+            },
             c.level.as_str(),
             c.threshold,
             c.probability.estimate,
@@ -73,8 +78,9 @@ pub fn write(
     summary: &serde_json::Value,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let bands: Vec<_> = n.bands.iter().chain(n.burial.iter().flat_map(|b| &b.bands)).collect();
     let mut csv = String::from("time,hour");
-    for b in &n.bands {
+    for b in &bands {
         for p in ["p05", "p50", "p95"] {
             let _ = write!(csv, ",{}_{p}_{}", b.quantity, b.unit);
         }
@@ -83,7 +89,7 @@ pub fn write(
     for (k, &t) in n.time_s.iter().enumerate() {
         let when = format_timestamp(n.t0_ms + (t * 1000.0).round() as i64).unwrap_or_default();
         let _ = write!(csv, "{when},{:.4}", t / 3600.0);
-        for b in &n.bands {
+        for b in &bands {
             let _ = write!(csv, ",{:.6},{:.6},{:.6}", b.p05[k], b.p50[k], b.p95[k]);
         }
         csv.push('\n');

@@ -32,6 +32,10 @@
 //! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
 //! stays the flood alone (sweeps and benches call it in loops).
 //!
+//! The twin's nowcast and replay ([`nowcast`]): the current state from the monitoring store
+//! (`tailtwin-twin`), ensemble routing of rain forecasts from the current stage, bands,
+//! threshold crossings, warning levels and lead times (tests/nowcast.rs, tests/twin_cli.rs).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).

@@ -86,7 +86,7 @@ impl RainForecast {
             return Err("no member".into());
         }
         for w in self.edges_s.windows(2) {
-            if !(w[1] > w[0]) || !w[1].is_finite() {
+            if !w[1].is_finite() || w[1] <= w[0] {
                 return Err(format!("interval edges not increasing at {} s", w[1]));
             }
         }
@@ -201,7 +201,7 @@ fn parse_csv(text: &str, utc_offset_s: Option<i32>) -> Result<RainForecast, Stri
             h * 3600.0
         };
         if let Some(&prev) = starts.last()
-            && !(t > prev)
+            && t <= prev
         {
             return Err(format!("line {line}: time does not increase"));
         }
@@ -290,7 +290,9 @@ fn parse_json(text: &str, utc_offset_s: Option<i32>) -> Result<RainForecast, Str
                 m.depth_mm.len()
             ));
         }
-        if let Some((i, d)) = m.depth_mm.iter().enumerate().find(|(_, d)| !(**d >= 0.0)) {
+        if let Some((i, d)) =
+            m.depth_mm.iter().enumerate().find(|(_, d)| !(d.is_finite() && **d >= 0.0))
+        {
             return Err(format!("members.{}[{i}]: depth {d} mm is not ≥ 0", m.name));
         }
     }

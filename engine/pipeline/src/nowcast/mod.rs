@@ -69,6 +69,7 @@
 //! [`Probability::from_counts`]: tailtwin_core::assessment::Probability::from_counts
 //! [`roll_up`]: tailtwin_core::warning::roll_up
 
+pub mod burial;
 pub mod forecast;
 pub mod replay;
 pub mod run;

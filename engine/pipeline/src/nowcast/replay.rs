@@ -73,6 +73,9 @@ pub struct Replay {
     pub skipped: Vec<String>,
 }
 
+/// Times (ms) and values of an observed series.
+type Series = (Vec<f64>, Vec<f64>);
+
 fn store_err(e: tailtwin_twin::TwinError) -> PipelineError {
     PipelineError::Unsupported(format!("twin store: {e}"))
 }
@@ -88,10 +91,11 @@ fn observed_series(
     from_ms: i64,
     to_ms: i64,
     rain_dt_s: f64,
-) -> Result<Option<(Vec<f64>, Vec<f64>)>, PipelineError> {
+) -> Result<Option<Series>, PipelineError> {
     let kind = match q {
         Quantity::Stage => SensorKind::PondLevel,
         Quantity::BeachLength => SensorKind::BeachLength,
+        Quantity::BurialDepth => return Ok(None),
         Quantity::Rain24h => {
             // The gauges' trailing 24 h depth (m) at the rain grid's edges.
             let dt = rain_dt_s;

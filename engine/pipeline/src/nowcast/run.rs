@@ -153,6 +153,9 @@ pub struct Nowcast {
     pub pond_level: AlarmLevel,
     /// Peak stage over members: 5 / 50 / 95 %.
     pub peak_stage_m: [f64; 3],
+    /// Phreatic burial depth at the sections' stations ([`super::burial::attach`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burial: Option<super::burial::BurialOutlook>,
     #[serde(skip)]
     pub members: Vec<MemberRun>,
 }
@@ -311,6 +314,7 @@ fn member(
             Quantity::Stage => first_crossing(&r.time_s, &r.stage_m, *th, *dir),
             Quantity::BeachLength => first_crossing(&r.time_s, &r.beach_length_m, *th, *dir),
             Quantity::Rain24h => first_crossing(&rain_t, &rain_v, *th, *dir),
+            Quantity::BurialDepth => None,
         })
         .collect();
     Ok(MemberRun {
@@ -450,6 +454,7 @@ fn summarise(
         items,
         pond_level,
         peak_stage_m: [percentile(&peaks, 0.05), percentile(&peaks, 0.5), percentile(&peaks, 0.95)],
+        burial: None,
         members,
     }
 }

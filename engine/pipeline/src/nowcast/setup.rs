@@ -20,6 +20,8 @@ pub enum Quantity {
     BeachLength,
     /// Trailing 24 h rain depth (m), observed before the start and forecast after.
     Rain24h,
+    /// Phreatic burial depth (m) at a section station ([`super::burial`]).
+    BurialDepth,
 }
 
 /// A monitored item the nowcast judges: its quantity and thresholds.
