@@ -122,11 +122,37 @@ fn twin_cli_init_ingest_status_nowcast_replay_end_to_end() {
     ]);
     assert!(rp.status.success(), "{}", String::from_utf8_lossy(&rp.stderr));
     assert_eq!(json(&rp)["replay"]["issues"].as_array().expect("issues").len(), 3);
+    // Persistence: the last observed hour's rain held. Before the storm (dry hour) it forecasts
+    // no rain, so no issue warns of the yellow level the storm reaches.
+    let rp = tailtwin(&[
+        "twin",
+        "replay",
+        s(&db),
+        "--from",
+        "2024-07-09 22:00",
+        "--to",
+        "2024-07-09 23:00",
+        "--horizon",
+        "24h",
+        "--forecast",
+        "persistence",
+        "--json",
+    ]);
+    assert!(rp.status.success(), "{}", String::from_utf8_lossy(&rp.stderr));
+    let v = json(&rp);
+    let yellow = v["replay"]["lead_times"]
+        .as_array()
+        .expect("lead times")
+        .iter()
+        .find(|l| l["quantity"] == "stage" && l["level"] == "yellow")
+        .cloned()
+        .expect("yellow");
+    assert!(yellow["observed_crossing_ms"].is_i64() && yellow["first_warning_ms"].is_null());
     // Both runs are in the history, finished.
     let store = tailtwin::twin::Store::open(&db).expect("open");
     let runs = store.runs("demo-valley").expect("runs");
     let kinds: Vec<_> = runs.iter().map(|r| (r.kind.as_str(), r.status.as_str())).collect();
-    assert_eq!(kinds, [("nowcast", "ok"), ("replay", "ok")]);
+    assert_eq!(kinds, [("nowcast", "ok"), ("replay", "ok"), ("replay", "ok")]);
 }
 
 // Goal: bad config and forecast files fail with exit 2 and name the key path or the line.

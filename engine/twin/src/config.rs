@@ -225,7 +225,8 @@ impl TwinConfig {
             problems.push("pond.id: empty".into());
         }
         let dir = path.parent().unwrap_or(Path::new("."));
-        let scenario_path = dir.join(&p.scenario);
+        let joined = dir.join(&p.scenario);
+        let scenario_path = std::fs::canonicalize(&joined).unwrap_or(joined);
         if !scenario_path.is_file() {
             problems.push(format!(
                 "pond.scenario: {} is not a file (relative to {})",
