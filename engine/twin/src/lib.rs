@@ -1,5 +1,6 @@
 //! tailtwin-twin: the digital twin's monitoring store, ingest with quality control, and alarms
-//! (issue 7, items 1 and 4; calibration, nowcast and drills come later).
+//! (issue 7, items 1 and 4), the twin configuration and the run history; the nowcast and replay
+//! that use them are `tailtwin_pipeline::nowcast`.
 //!
 //! # What it does
 //!

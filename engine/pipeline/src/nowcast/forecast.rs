@@ -243,14 +243,16 @@ struct RawJson {
     start: Option<String>,
     start_hour: Option<f64>,
     interval_min: f64,
-    members: RawMembers,
+    members: serde_json::Value,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawMembers {
-    Named(std::collections::BTreeMap<String, Vec<f64>>),
-    List(Vec<Vec<f64>>),
+/// One member's depths from JSON, each value checked by its key path.
+fn json_depths(key: &str, v: &serde_json::Value) -> Result<Vec<f64>, String> {
+    let arr = v.as_array().ok_or_else(|| format!("{key}: not an array of depths (mm)"))?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, x)| x.as_f64().ok_or_else(|| format!("{key}[{i}]: {x} is not a number")))
+        .collect()
 }
 
 fn parse_json(text: &str, utc_offset_s: Option<i32>) -> Result<RainForecast, String> {
@@ -271,15 +273,27 @@ fn parse_json(text: &str, utc_offset_s: Option<i32>) -> Result<RainForecast, Str
         (Some(_), Some(_)) => return Err("give start or start_hour, not both".into()),
         (None, None) => return Err("start (a timestamp) or start_hour is required".into()),
     };
-    let members: Vec<ForecastMember> = match raw.members {
-        RawMembers::Named(m) => {
-            m.into_iter().map(|(name, depth_mm)| ForecastMember { name, depth_mm }).collect()
-        }
-        RawMembers::List(l) => l
-            .into_iter()
+    let members: Vec<ForecastMember> = match &raw.members {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(name, v)| {
+                Ok(ForecastMember {
+                    name: name.clone(),
+                    depth_mm: json_depths(&format!("members.{name}"), v)?,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        serde_json::Value::Array(l) => l
+            .iter()
             .enumerate()
-            .map(|(i, depth_mm)| ForecastMember { name: format!("m{}", i + 1), depth_mm })
-            .collect(),
+            .map(|(i, v)| {
+                Ok(ForecastMember {
+                    name: format!("m{}", i + 1),
+                    depth_mm: json_depths(&format!("members[{i}]"), v)?,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        _ => return Err("members: an object of named arrays or an array of arrays".into()),
     };
     let n = members.first().map_or(0, |m| m.depth_mm.len());
     for m in &members {
@@ -352,6 +366,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("members.b[1]"), "{e}");
+        let e = parse_json(
+            r#"{"start_hour": 0, "interval_min": 60, "members": {"a": [1, "x"]}}"#,
+            None,
+        )
+        .unwrap_err();
+        assert!(e.contains("members.a[1]") && e.contains("not a number"), "{e}");
         let e =
             parse_json(r#"{"start_hour": 0, "interval_min": 60, "member": []}"#, None).unwrap_err();
         assert!(e.contains("line 1"), "{e}");
