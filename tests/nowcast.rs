@@ -190,3 +190,21 @@ fn replay_of_a_synthetic_storm_warns_with_the_independent_lead_time() {
     let orange = orange.expect("orange threshold");
     assert!(orange.observed_crossing_ms.is_none() && orange.false_alarm_issues == 0);
 }
+
+// Goal: a catchment the nowcast cannot drive (the rational formula needs a design storm's
+// depth–duration curve) is refused with a message naming the key, while the model (state,
+// status) still builds. Setup: the demo with `runoff = { method = "rational", … }`. Reference:
+// the message. Tolerance: none.
+#[test]
+fn nowcast_refuses_a_rational_formula_catchment_by_key() {
+    let text = crate::common::demo_with(
+        r#"runoff = { method = "scs_cn", curve_number = 80, amc = "II" }"#,
+        r#"runoff = { method = "rational", mu_mm_h = 3.0, m = 0.8 }"#,
+    );
+    let s = tailtwin::scenario::parse(&text, &demo_dir(), "demo-rational").expect("scenario");
+    let model = TwinModel::new(&s, &[]).expect("the model builds");
+    let f = zero_forecast();
+    let input = NowcastInput { t0_ms: 0, stage0_m: 368.0, observed_mm: vec![], forecast: &f };
+    let e = nowcast::nowcast(&model, &input, &settings()).expect_err("refused");
+    assert!(e.to_string().contains("catchment.runoff must be scs_cn"), "{e}");
+}

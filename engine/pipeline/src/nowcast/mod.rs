@@ -160,8 +160,10 @@ impl Twin {
         let mut gauges = 0usize;
         let end_ms = g0_ms + (n as f64 * dt_s * 1000.0).round() as i64;
         for s in self.sensors.iter().filter(|s| s.kind == SensorKind::Rainfall) {
-            // A day before the window finds the reading that precedes the first in it.
-            let obs = store.observations(&s.id, g0_ms - 86_400_000, end_ms).map_err(store_err)?;
+            // A day on either side finds the readings whose intervals straddle the window ends.
+            let obs = store
+                .observations(&s.id, g0_ms - 86_400_000, end_ms + 86_400_000)
+                .map_err(store_err)?;
             let obs: Vec<_> = obs
                 .into_iter()
                 .filter(|o| o.flags & tailtwin_twin::quality::FLAGS_IMPLAUSIBLE == 0)

@@ -168,6 +168,9 @@ pub fn nowcast(
     settings: &NowcastSettings,
 ) -> Result<Nowcast, PipelineError> {
     settings.validate()?;
+    if let Some(why) = &twin.runoff_unusable {
+        return Err(PipelineError::Unsupported(why.clone()));
+    }
     input.forecast.check().map_err(|e| PipelineError::Unsupported(format!("forecast: {e}")))?;
     let p = &twin.model.pond;
     let pond =

@@ -41,6 +41,9 @@ pub struct TwinModel {
     pub model: Model,
     /// The catchment (SCS-CN only: the rational method needs a design storm's curve).
     pub runoff: Option<(Catchment, RunoffMethod)>,
+    /// Why the scenario's catchment cannot be used by a nowcast (the state and status still
+    /// work; [`super::nowcast`] refuses to run).
+    pub runoff_unusable: Option<String>,
     pub rain_on_pond: bool,
     pub items: Vec<Item>,
 }
@@ -188,18 +191,21 @@ impl TwinModel {
     /// (a kind without such a sensor has no item: its trajectory is still computed).
     pub fn new(s: &Scenario, sensors: &[Sensor]) -> Result<TwinModel, PipelineError> {
         let model = Model::new(s)?;
+        let mut runoff_unusable = None;
         let runoff = match &s.catchment {
             None => None,
             Some(cs) => {
                 let (c, method, _) = build::catchment(cs)?;
-                if !matches!(method, RunoffMethod::ScsCn(_)) {
-                    return Err(unsupported(
+                if matches!(method, RunoffMethod::ScsCn(_)) {
+                    Some((c, method))
+                } else {
+                    runoff_unusable = Some(
                         "nowcast: catchment.runoff must be scs_cn (the rational formula needs a \
                          design storm's depth–duration curve, a forecast has none)"
                             .into(),
-                    ));
+                    );
+                    None
                 }
-                Some((c, method))
             }
         };
         let mut items = Vec::new();
@@ -221,6 +227,7 @@ impl TwinModel {
             scenario: s.clone(),
             model,
             runoff,
+            runoff_unusable,
             rain_on_pond: build::pond_spec(s)?.rain_on_pond,
             items,
         })
