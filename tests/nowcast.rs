@@ -208,3 +208,34 @@ fn nowcast_refuses_a_rational_formula_catchment_by_key() {
     let e = nowcast::nowcast(&model, &input, &settings()).expect_err("refused");
     assert!(e.to_string().contains("catchment.runoff must be scs_cn"), "{e}");
 }
+
+// Goal: the current state compares the beach sensor and the piezometers with the model at the
+// measured stage. Setup: the shipped demo export (made by examples/make_twin_demo.rs: the beach
+// sensor is the model's beach length; P1/P2 are the seepage model's phreatic level at 368.40 m
+// plus +0.25 m and −0.15 m), ingested; the state at 2024-07-10 00:00 China time, when the level
+// reads 368.40 m. Reference: differences +0.25 m, −0.15 m and 0 m. Tolerance: 5e-4 m, the
+// rounding of the written values to 1 mm (the seepage solve is deterministic: same section,
+// settings and level as the generator's).
+#[test]
+fn current_state_reports_the_piezometer_and_beach_differences_at_the_measured_stage() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = TwinConfig::read(write_config(dir.path())).expect("config");
+    let mut store = Store::init(dir.path().join("twin.sqlite")).expect("store");
+    nowcast::init(&mut store, &config).expect("init");
+    let r = store
+        .ingest_file(&demo_dir().join("twin/export-storm.csv"), Format::Csv, None)
+        .expect("ingest");
+    assert_eq!((r.accepted, r.quarantined_total()), (1084, 0));
+    let twin = Twin::open(&store, Some("demo-valley")).expect("open");
+    let at = tailtwin::twin::parse_timestamp("2024-07-10T00:00:00+08:00", None).expect("time");
+    let st = nowcast::current_state(&store, &twin, at, true).expect("state");
+    assert_eq!((st.t_ms, st.stage_m, st.stage_sensor.as_str()), (at, 368.40, "L1"));
+    let p = &twin.model.model.pond;
+    assert_eq!(st.storage_m3, p.storage().volume_at(tailtwin::core::Elevation(368.40)));
+    let diff = |id: &str| {
+        st.piezometers.iter().chain(&st.beach).find(|c| c.sensor == id).expect(id).difference
+    };
+    assert!((diff("P1") - 0.25).abs() <= 5e-4, "P1 {}", diff("P1"));
+    assert!((diff("P2") + 0.15).abs() <= 5e-4, "P2 {}", diff("P2"));
+    assert!(diff("B1").abs() <= 5e-4, "B1 {}", diff("B1"));
+}

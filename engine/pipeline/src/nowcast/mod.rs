@@ -59,12 +59,23 @@
 //!
 //! # Verification (tests/nowcast.rs, tests/twin_cli.rs and unit tests)
 //!
-//! - `zero_forecast_keeps_the_level_below_the_outlets`, `zero_forecast_only_drains_above_them`.
+//! - `zero_forecast_keeps_the_level_below_the_outlets`, `zero_forecast_only_drains_above_the_outlets`.
+//! - `current_state_reports_the_piezometer_and_beach_differences_at_the_measured_stage`
+//!   (known offsets of the demo export recovered to the 1 mm rounding).
+//! - `nowcast_refuses_a_rational_formula_catchment_by_key`.
 //! - `nowcast_is_identical_on_one_and_two_threads`.
 //! - `replay_of_a_synthetic_storm_warns_with_the_independent_lead_time`: a storm routed by
 //!   the model is written as exports, ingested and replayed with a perfect forecast; the lead
 //!   time equals the one computed from the generated series.
 //! - Bad inputs: forecast files (line and column / key named), config files (key path).
+//! - CLI end to end (`twin_cli_init_ingest_status_nowcast_replay_end_to_end`): init twice,
+//!   ingest twice, status with piezometers, a 20-member nowcast with burial depths (rising
+//!   pond → shallower line), perfect and persistence replays, the run history.
+//!
+//! # Burial depth ([`burial`])
+//!
+//! Steady seepage at three pond levels spanning the members' stages, interpolated linearly in
+//! stage at each `[[section]] stations_x_m` station (rules in the module).
 //!
 //! [`Probability::from_counts`]: tailtwin_core::assessment::Probability::from_counts
 //! [`roll_up`]: tailtwin_core::warning::roll_up
