@@ -239,3 +239,32 @@ fn current_state_reports_the_piezometer_and_beach_differences_at_the_measured_st
     assert!((diff("P2") + 0.15).abs() <= 5e-4, "P2 {}", diff("P2"));
     assert!(diff("B1").abs() <= 5e-4, "B1 {}", diff("B1"));
 }
+
+// Goal: the nowcast routes like the flood run: with the scenario's own design storm as a
+// one-member forecast from the routing start level, it reproduces the design-flood peak.
+// Setup: the demo; `run_flood`; the same hyetograph (10 min intervals from t = 0) as the
+// forecast, no warm-up, 72 h. Reference: `run_flood`'s peak stage and its time. Tolerance:
+// 1e-6 m and 1 s — the same inflow (SCS-CN + UH of the same rain), pond, structures and
+// router settings; only the output grid differs, and the peak is located by the router's
+// event root finding in both.
+#[test]
+fn nowcast_with_the_design_storm_reproduces_the_flood_run_peak() {
+    let s = tailtwin::scenario::load(&demo_dir().join("valley-pond.toml")).expect("demo");
+    let run = tailtwin::pipeline::run_flood(&s, &Default::default()).expect("flood");
+    let h = run.hyetograph.as_ref().expect("design storm");
+    assert_eq!(h.start_s(), 0.0);
+    let f = RainForecast::uniform(h.interval_s(), h.depth_mm().to_vec()).expect("forecast");
+    let model = TwinModel::new(&s, &[]).expect("model");
+    let stage0 = s.pond.as_ref().expect("pond").initial_level.m();
+    let input = NowcastInput { t0_ms: 0, stage0_m: stage0, observed_mm: vec![], forecast: &f };
+    let settings = NowcastSettings { rain_interval_s: h.interval_s(), ..settings() };
+    let n = nowcast::nowcast(&model, &input, &settings).expect("nowcast");
+    let m = &n.members[0];
+    let (want, t_want) = (run.routed.peak_stage_m, run.routed.time_of_peak_stage_s);
+    assert!((m.peak_stage_m - want).abs() < 1e-6, "{} vs {want}", m.peak_stage_m);
+    assert!(
+        (m.time_of_peak_stage_s - t_want).abs() < 1.0,
+        "{} vs {t_want}",
+        m.time_of_peak_stage_s
+    );
+}
