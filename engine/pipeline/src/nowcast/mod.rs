@@ -29,7 +29,8 @@
 //! - Routing: the scenario's pond and structures, Dormand–Prince with the scenario's rtol,
 //!   starting at the current stage; freeboard and beach length follow the stage.
 //! - Trailing 24 h rain at t: D(t) − D(t − 24 h) of the cumulative grid depth (observed before
-//!   the start, forecast after).
+//!   the start, forecast after); rain before the warm-up window is not counted, so with a
+//!   warm-up shorter than 24 h the first day's sums are short.
 //! - Crossing: the first time the quantity reaches a threshold (rising: ≥, falling: ≤), linear
 //!   between the router's output points (report interval plus event times) — 0 when it is
 //!   reached at the start. Probability = members reaching it / members
