@@ -176,6 +176,9 @@ fn init(args: &TwinArgs, config: &Path, db: Option<&Path>) -> anyhow::Result<Sta
             "{}: pond {} ({}), scenario {}",
             out.database, cfg.pond.id, cfg.pond.name, out.scenario
         );
+        println!(
+            "  sensor   kind             unit  thresholds (SI: m; rain as the 24 h depth in m)"
+        );
         for s in &sensors {
             let th = s.thresholds.as_ref().map_or("no thresholds".to_string(), |t| {
                 tailtwin::core::warning::AlarmLevel::WARNINGS
