@@ -268,3 +268,37 @@ fn nowcast_with_the_design_storm_reproduces_the_flood_run_peak() {
         m.time_of_peak_stage_s
     );
 }
+
+// Goal: gauge readings become rain on the grid by the documented rule — each reading's depth
+// is spread over min(gap to the previous reading, the gauge's median spacing) before it, so a
+// reading after an outage is not smeared over the outage. Setup: the demo twin; R1 reads 1 mm
+// every 10 min from 00:10 to 01:00, then nothing until 6 mm at 04:00 (UTC); grid 00:00–04:00
+// at 10 min. Reference: 1 mm in each of the first six cells, 6 mm in the last, zero between,
+// 12 mm in all. Tolerance: 1e-12 mm (sums of exact products).
+#[test]
+fn gauge_readings_after_an_outage_fill_one_interval_not_the_gap() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = TwinConfig::read(write_config(dir.path())).expect("config");
+    let mut store = Store::init(dir.path().join("twin.sqlite")).expect("store");
+    nowcast::init(&mut store, &config).expect("init");
+    let mut csv = String::from("sensor,time,value,unit\n");
+    for t in ["00:10", "00:20", "00:30", "00:40", "00:50", "01:00"] {
+        csv.push_str(&format!("R1,2024-07-01T{t}:00Z,1.0,mm\n"));
+    }
+    csv.push_str("R1,2024-07-01T04:00:00Z,6.0,mm\n");
+    let path = dir.path().join("rain.csv");
+    std::fs::write(&path, csv).expect("write");
+    let r = store.ingest_file(&path, Format::Csv, None).expect("ingest");
+    assert_eq!((r.accepted, r.quarantined_total()), (7, 0));
+    let twin = Twin::open(&store, None).expect("open");
+    let g0 = tailtwin::twin::parse_timestamp("2024-07-01T00:00:00Z", None).expect("time");
+    let g = twin.observed_rain(&store, g0, 600.0, 24).expect("rain");
+    for (k, v) in g.iter().enumerate() {
+        let want = match k {
+            0..=5 => 1.0,
+            23 => 6.0,
+            _ => 0.0,
+        };
+        assert!((v - want).abs() < 1e-12, "cell {k}: {v} mm, want {want}");
+    }
+}

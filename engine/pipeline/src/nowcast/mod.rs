@@ -65,6 +65,7 @@
 //!   (known offsets of the demo export recovered to the 1 mm rounding).
 //! - `nowcast_refuses_a_rational_formula_catchment_by_key`.
 //! - `nowcast_with_the_design_storm_reproduces_the_flood_run_peak` (to 1e-6 m).
+//! - `gauge_readings_after_an_outage_fill_one_interval_not_the_gap` (the rain-grid rule).
 //! - `nowcast_is_identical_on_one_and_two_threads`.
 //! - `replay_of_a_synthetic_storm_warns_with_the_independent_lead_time`: a storm routed by
 //!   the model is written as exports, ingested and replayed with a perfect forecast; the lead
