@@ -16,6 +16,8 @@ mod rating;
 mod run;
 mod seepage;
 mod stability;
+mod twin;
+mod twin_out;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -54,12 +56,24 @@ enum Command {
     /// Calibrate the runoff curve number (--runoff) or a seepage conductivity parameter
     /// (--seepage) from the monitoring store's data; saves the fit as a model state.
     Calibrate(Box<calibrate::CalibrateArgs>),
+    /// The digital twin: `init CONFIG`, `ingest DB FILES…`, `status DB`, `nowcast DB --forecast
+    /// FILE`, `replay DB --from T1 --to T2`.
+    Twin(twin::TwinArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Calibrate(a) = &cli.command {
         return calibrate::main(a);
+    }
+    if let Command::Twin(a) = &cli.command {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(a.threads()).build_global() {
+            return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
+        }
+        return match twin::run(a) {
+            Ok(status) => status.into(),
+            Err(e) => common::report_error(&e),
+        };
     }
     let args = match &cli.command {
         Command::Check(a)
@@ -70,6 +84,7 @@ fn main() -> ExitCode {
         | Command::Dambreak(a) => a,
         Command::Stability(a) => &a.common,
         Command::Calibrate(_) => unreachable!("handled above"),
+        Command::Twin(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -84,6 +99,7 @@ fn main() -> ExitCode {
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
         Command::Calibrate(_) => unreachable!("handled above"),
+        Command::Twin(_) => unreachable!("handled above"),
     };
     match result {
         Ok(status) => status.into(),

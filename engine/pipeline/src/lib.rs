@@ -37,6 +37,9 @@
 //! parameter of a section material from piezometers, with the data read from the twin's
 //! monitoring store (`tailtwin-twin`) and the results saved there as model states; equations,
 //! assumptions and tests in the module docs.
+//! The twin's nowcast and replay ([`nowcast`]): the current state from the monitoring store
+//! (`tailtwin-twin`), ensemble routing of rain forecasts from the current stage, bands,
+//! threshold crossings, warning levels and lead times (tests/nowcast.rs, tests/twin_cli.rs).
 //!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
@@ -47,6 +50,7 @@ pub mod calibrate;
 pub mod dambreak;
 pub mod forcing;
 pub mod geotech;
+pub mod nowcast;
 pub mod report;
 pub mod seepage;
 pub mod stability;

@@ -1,5 +1,6 @@
 //! tailtwin-twin: the digital twin's monitoring store, ingest with quality control, and alarms
-//! (issue 7, items 1 and 4; calibration, nowcast and drills come later).
+//! (issue 7, items 1 and 4), the twin configuration and the run history; the nowcast and replay
+//! that use them are `tailtwin_pipeline::nowcast`.
 //!
 //! # What it does
 //!
@@ -90,10 +91,13 @@
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
 //! - Model states (unit tests in [`states`]): `states_round_trip_and_the_latest_is_the_last_instant`,
 //!   `incomplete_provenance_unknown_pond_and_empty_kind_are_refused`.
+//! - Twin configuration ([`config`], `tailtwin twin init`) and the run history / latest usable
+//!   reading ([`registry`]): `config_problems_name_their_key_paths` and tests/twin_cli.rs.
 //! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
 //!   defaults.
 
 pub mod alarms;
+pub mod config;
 pub mod defaults;
 pub mod error;
 pub mod ingest;
@@ -101,6 +105,7 @@ pub mod model;
 pub mod parse;
 pub mod quality;
 pub mod query;
+pub mod registry;
 pub mod requeue;
 pub mod schema;
 pub mod states;
@@ -108,6 +113,7 @@ pub mod store;
 pub mod synthetic;
 
 pub use alarms::{AlarmEvaluation, AlarmEvent, PointState, Scope, roll_up};
+pub use config::{LevelOverrides, NowcastDefaults, SensorConfig, TwinConfig};
 pub use error::TwinError;
 pub use ingest::IngestReport;
 pub use model::{
@@ -116,6 +122,7 @@ pub use model::{
 };
 pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
+pub use registry::{RunRecord, StoredConfig};
 pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
 pub use states::{ModelState, Provenance};
