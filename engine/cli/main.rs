@@ -10,6 +10,7 @@
 mod check;
 mod common;
 mod dambreak;
+mod drill;
 mod flood;
 mod rating;
 mod run;
@@ -50,6 +51,9 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// Emergency drill: a drill file (TOML) plays its pond scenario with injects (blockages,
+    /// sensor faults, a breach) → timeline, inject sheet, timeline plot (--out), dam-break map.
+    Drill(common::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,7 +64,8 @@ fn main() -> ExitCode {
         | Command::Flood(a)
         | Command::Rating(a)
         | Command::Seepage(a)
-        | Command::Dambreak(a) => a,
+        | Command::Dambreak(a)
+        | Command::Drill(a) => a,
         Command::Stability(a) => &a.common,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Drill(a) => drill::run(a),
     };
     match result {
         Ok(status) => status.into(),

@@ -38,6 +38,7 @@
 
 pub mod assess;
 pub mod dambreak;
+pub mod drill;
 pub mod forcing;
 pub mod geotech;
 pub mod report;
@@ -230,7 +231,11 @@ pub fn run_model(
 }
 
 fn has_towers(structures: &[Structure]) -> bool {
-    structures.iter().any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
+    structures.iter().any(|s| match s {
+        Structure::WindowTower(_) | Structure::FrameTower(_) => true,
+        Structure::Scheduled(x) => has_towers(std::slice::from_ref(x.base())),
+        _ => false,
+    })
 }
 
 /// Rating tables (each routed structure, then `combined`) at `stages`.
