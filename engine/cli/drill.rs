@@ -121,13 +121,13 @@ fn plot_of(run: &DrillRun) -> DrillPlot {
     let h = |t: &[f64]| t.iter().map(|x| x / 3600.0).collect::<Vec<_>>();
     let mut sensors = Vec::new();
     for tr in run.sensors.iter().filter(|t| t.kind == drill::SensorKind::PondLevel) {
-        let (t, v): (Vec<f64>, Vec<f64>) = tr
-            .time_s
-            .iter()
-            .zip(&tr.value)
-            .filter_map(|(t, v)| Some((t / 3600.0, (*v)?)))
-            .unzip();
-        sensors.push(PlotSeries { label: format!("{} 读数 / reading", tr.id), time_h: t, value: v });
+        let (t, v): (Vec<f64>, Vec<f64>) =
+            tr.time_s.iter().zip(&tr.value).filter_map(|(t, v)| Some((t / 3600.0, (*v)?))).unzip();
+        sensors.push(PlotSeries {
+            label: format!("{} 读数 / reading", tr.id),
+            time_h: t,
+            value: v,
+        });
     }
     let end_h = run.summary.run_end_s / 3600.0;
     let mut bands = Vec::new();

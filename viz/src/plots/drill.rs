@@ -110,7 +110,10 @@ fn draw<DB: DrawingBackend>(p: &DrillPlot, root: &DrawingArea<DB, Shift>) -> Dra
     let mut slices: Vec<&[f64]> = vec![p.truth.value.as_slice(), lv.as_slice()];
     slices.extend(p.sensors.iter().map(|s| s.value.as_slice()));
     let (lo, hi) = extent(slices).ok_or_else(|| DrawError::NoData("no levels".into()))?;
-    let (y0, y1) = padded(lo, hi, 0.06);
+    // A breach draws the pond down tens of metres: keep the axis on the thresholds (readings
+    // below it are clipped) so the approach to each threshold stays readable.
+    let floor = lv.iter().copied().fold(f64::INFINITY, f64::min) - 1.5;
+    let (y0, y1) = padded(lo.max(floor), hi, 0.06);
     let mut chart = ChartBuilder::on(&top)
         .caption(&p.title, font(TITLE_SIZE))
         .margin(20)
@@ -159,7 +162,7 @@ fn draw<DB: DrawingBackend>(p: &DrillPlot, root: &DrawingArea<DB, Shift>) -> Dra
     }
     chart
         .draw_series(LineSeries::new(
-            t.iter().copied().zip(p.truth.value.iter().copied()),
+            t.iter().copied().zip(p.truth.value.iter().map(|&v| v.max(y0))),
             INFLOW.stroke_width(3),
         ))
         .or_draw()?
@@ -172,6 +175,7 @@ fn draw<DB: DrawingBackend>(p: &DrillPlot, root: &DrawingArea<DB, Shift>) -> Dra
                 s.time_h
                     .iter()
                     .zip(&s.value)
+                    .filter(|(_, y)| **y >= y0)
                     .map(|(&x, &y)| Circle::new((x, y), 3, c.filled())),
             )
             .or_draw()?
@@ -191,7 +195,11 @@ fn draw<DB: DrawingBackend>(p: &DrillPlot, root: &DrawingArea<DB, Shift>) -> Dra
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((e.time_h, y1))
-                    + Text::new(format!("{}", k + 1), (3, 4 + 16 * row), font(NOTE_SIZE).color(&EVENT)),
+                    + Text::new(
+                        format!("{}", k + 1),
+                        (3, 4 + 16 * row),
+                        font(NOTE_SIZE).color(&EVENT),
+                    ),
             ))
             .or_draw()?;
     }

@@ -150,10 +150,7 @@ pub struct DrillRun {
 const HOUR: f64 = 3600.0;
 
 /// The structure injects of `drill` with resolved times applied to `base` as schedules.
-fn scheduled_model(
-    base: &Model,
-    changes: &[Vec<(f64, Condition)>],
-) -> Result<Model, DrillError> {
+fn scheduled_model(base: &Model, changes: &[Vec<(f64, Condition)>]) -> Result<Model, DrillError> {
     let mut m = base.clone();
     for (i, c) in changes.iter().enumerate() {
         if c.is_empty() {
@@ -190,7 +187,8 @@ pub(crate) fn crossings(t: &[f64], y: &[f64], level: f64) -> Vec<(f64, bool)> {
     out
 }
 
-pub(crate) fn interpolate(t: &[f64], y: &[f64], x: f64) -> f64 {
+/// Linear interpolation of `y(t)` at `x`, clamped to the ends (how a reading is taken).
+pub fn interpolate(t: &[f64], y: &[f64], x: f64) -> f64 {
     match t.iter().position(|&s| s >= x) {
         None => *y.last().expect("non-empty"),
         Some(0) => y[0],
@@ -254,7 +252,9 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
             times[k] = first_reach(&run.routed, level_of(inj.time));
             match times[k] {
                 Some(t) => changes[*index].push((t, condition(*capacity_lost, *damaged))),
-                None => warnings.push(format!("inject[{k}]: its condition never held; not applied")),
+                None => {
+                    warnings.push(format!("inject[{k}]: its condition never held; not applied"))
+                }
             }
         }
     }
@@ -321,8 +321,10 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
     let truth = dambreak.as_ref().map_or_else(|| flood.routed.clone(), |b| b.breach_route.clone());
     // Sensor injects on conditions resolve on the true series.
     for (k, inj) in d.injects.iter().enumerate() {
-        if matches!(inj.action, InjectAction::SensorFailure { .. } | InjectAction::WrongReading { .. })
-        {
+        if matches!(
+            inj.action,
+            InjectAction::SensorFailure { .. } | InjectAction::WrongReading { .. }
+        ) {
             times[k] = match inj.time {
                 InjectTime::At(t) => Some(t),
                 t => first_reach(&truth, level_of(t)),
@@ -333,8 +335,7 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
     // Thresholds.
     let p = tailtwin_scenario::build::pond_spec(&s).map_err(PipelineError::from)?;
     let checks = &flood.report.checks;
-    let reference =
-        if p.dam_type == DamType::Upstream { p.beach_crest.m() } else { p.crest.m() };
+    let reference = if p.dam_type == DamType::Upstream { p.beach_crest.m() } else { p.crest.m() };
     let mut pond_th = None;
     if let Some(pre) = d.levels.pre_flood_control_m {
         let design = match d.levels.design_flood_m {
@@ -359,7 +360,9 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
     let rain_th = defaults::rainfall_24h();
     let thresholds_of = |k: SensorKind| -> Result<&Thresholds, DrillError> {
         match k {
-            SensorKind::PondLevel => pond_th.as_ref().ok_or_else(|| value_error("levels", "no pond-level thresholds")),
+            SensorKind::PondLevel => {
+                pond_th.as_ref().ok_or_else(|| value_error("levels", "no pond-level thresholds"))
+            }
             SensorKind::BeachLength => beach_th
                 .as_ref()
                 .ok_or_else(|| value_error("sensor", "the run has no minimum beach length")),
@@ -372,7 +375,9 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
     let true_value = |k: SensorKind, t: f64| match k {
         SensorKind::PondLevel => interpolate(&truth.time_s, &truth.stage_m, t),
         SensorKind::BeachLength => interpolate(&truth.time_s, &truth.beach_length_m, t),
-        SensorKind::Rainfall => rain.as_ref().map_or(0.0, |h| h.depth_between_m(t - 24.0 * HOUR, t)),
+        SensorKind::Rainfall => {
+            rain.as_ref().map_or(0.0, |h| h.depth_between_m(t - 24.0 * HOUR, t))
+        }
     };
     let dt = d.sensor_interval_s;
     let n = (end / dt).floor() as usize;

@@ -181,10 +181,24 @@ pub enum InjectTime {
 #[derive(Debug, Clone, PartialEq)]
 pub enum InjectAction {
     /// Index into the model's routed structures; `damaged` false = blockage.
-    Structure { index: usize, id: String, capacity_lost: f64, damaged: bool },
-    SensorFailure { sensor: usize },
-    WrongReading { sensor: usize, offset_m: f64, stuck: bool },
-    Breach { overtopping_depth_m: f64, overtopping_duration_s: f64 },
+    Structure {
+        index: usize,
+        id: String,
+        capacity_lost: f64,
+        damaged: bool,
+    },
+    SensorFailure {
+        sensor: usize,
+    },
+    WrongReading {
+        sensor: usize,
+        offset_m: f64,
+        stuck: bool,
+    },
+    Breach {
+        overtopping_depth_m: f64,
+        overtopping_duration_s: f64,
+    },
 }
 
 /// One validated inject.
@@ -254,20 +268,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Drill, DrillError> {
 
     if let Some(st) = &raw.storm {
         match (st.return_period_years, &st.observed_csv) {
-            (Some(_), Some(_)) => push(
-                "storm".into(),
-                "give return_period_years or observed_csv, not both".into(),
-            ),
+            (Some(_), Some(_)) => {
+                push("storm".into(), "give return_period_years or observed_csv, not both".into())
+            }
             (Some(rp), None) => match &mut scenario.storm {
                 Some(tailtwin_scenario::StormSpec::Design { return_period_years, .. })
                     if rp.is_finite() && rp > 1.0 =>
                 {
                     *return_period_years = Some(rp);
                 }
-                Some(tailtwin_scenario::StormSpec::Design { .. }) => push(
-                    "storm.return_period_years".into(),
-                    format!("{rp} must be finite and > 1"),
-                ),
+                Some(tailtwin_scenario::StormSpec::Design { .. }) => {
+                    push("storm.return_period_years".into(), format!("{rp} must be finite and > 1"))
+                }
                 _ => push(
                     "storm.return_period_years".into(),
                     "the scenario has no design storm to set the return period of".into(),
@@ -357,7 +369,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Drill, DrillError> {
             }
             (None, Some(RawWhen::Named(n))) if n == "overtopping" => InjectTime::Overtopping,
             (None, Some(RawWhen::Named(n))) => {
-                push(key("when"), format!("unknown condition '{n}' (\"overtopping\" or {{ level_m = … }})"));
+                push(
+                    key("when"),
+                    format!("unknown condition '{n}' (\"overtopping\" or {{ level_m = … }})"),
+                );
                 continue;
             }
             (None, Some(RawWhen::Level { level_m })) => {
@@ -544,7 +559,10 @@ fn read_rain_csv(path: &Path) -> Result<(Vec<f64>, Vec<f64>), String> {
     }
     let (mut t, mut d) = (Vec::new(), Vec::new());
     for (n, l) in lines {
-        let v: Vec<f64> = l.split(',').map(|x| x.trim().parse::<f64>()).collect::<Result<_, _>>()
+        let v: Vec<f64> = l
+            .split(',')
+            .map(|x| x.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
             .map_err(|e| format!("line {}: {e}", n + 1))?;
         if v.len() != 2 || !v.iter().all(|x| x.is_finite()) || v[1] < 0.0 {
             return Err(format!("line {}: need time_h, depth_mm ≥ 0", n + 1));

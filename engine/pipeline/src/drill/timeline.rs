@@ -163,17 +163,24 @@ fn inject_text(d: &Drill, k: usize) -> (String, String) {
         InjectAction::Structure { id, capacity_lost, damaged, .. } => {
             let pct = capacity_lost * 100.0;
             if *damaged {
-                (format!("{id} 损坏，泄流能力损失 {pct:.0}%"), format!("{id} damaged: {pct:.0} % of its capacity lost"))
+                (
+                    format!("{id} 损坏，泄流能力损失 {pct:.0}%"),
+                    format!("{id} damaged: {pct:.0} % of its capacity lost"),
+                )
             } else {
                 (format!("{id} 堵塞 {pct:.0}%"), format!("{id} {pct:.0} % blocked"))
             }
         }
-        InjectAction::SensorFailure { sensor: i } => {
-            (format!("传感器 {} 失效，停止上报", sensor(*i)), format!("sensor {} fails: stops reporting", sensor(*i)))
-        }
+        InjectAction::SensorFailure { sensor: i } => (
+            format!("传感器 {} 失效，停止上报", sensor(*i)),
+            format!("sensor {} fails: stops reporting", sensor(*i)),
+        ),
         InjectAction::WrongReading { sensor: i, offset_m, stuck: true } => {
             let _ = offset_m;
-            (format!("传感器 {} 读数卡死", sensor(*i)), format!("sensor {} stuck at its current reading", sensor(*i)))
+            (
+                format!("传感器 {} 读数卡死", sensor(*i)),
+                format!("sensor {} stuck at its current reading", sensor(*i)),
+            )
         }
         InjectAction::WrongReading { sensor: i, offset_m, .. } => (
             format!("传感器 {} 读数偏差 {offset_m:+.2} m", sensor(*i)),
@@ -183,7 +190,9 @@ fn inject_text(d: &Drill, k: usize) -> (String, String) {
     };
     let when = match inj.time {
         InjectTime::At(_) => (String::new(), String::new()),
-        InjectTime::Level(z) => (format!("（库水位达 {z:.2} m 时）"), format!(" (when the pond reaches {z:.2} m)")),
+        InjectTime::Level(z) => {
+            (format!("（库水位达 {z:.2} m 时）"), format!(" (when the pond reaches {z:.2} m)"))
+        }
         InjectTime::Overtopping => ("（漫顶时）".into(), " (on overtopping)".into()),
     };
     let note = if inj.note.is_empty() { String::new() } else { format!(" — {}", inj.note) };
@@ -221,7 +230,11 @@ pub(super) fn model_and_plan_events(
         for level in AlarmLevel::WARNINGS {
             let Some(x) = th.get(level) else { continue };
             // A falling quantity (beach length) crosses "up" in danger when it drops below.
-            let sign = if matches!(th.direction, tailtwin_twin::model::Direction::Falling) { -1.0 } else { 1.0 };
+            let sign = if matches!(th.direction, tailtwin_twin::model::Direction::Falling) {
+                -1.0
+            } else {
+                1.0
+            };
             let y: Vec<f64> = series.iter().map(|v| sign * v).collect();
             for (t, up) in crossings(&r.time_s, &y, sign * x.value) {
                 let mut e = ev(
@@ -229,8 +242,20 @@ pub(super) fn model_and_plan_events(
                     if up { "threshold_crossed" } else { "threshold_receded" },
                     Source::Model,
                     kind.as_str(),
-                    format!("真实{}{}{}预警阈值 {:.3} m", kind.label(), if up { "达到" } else { "回落至" }, level.name_zh(), x.value),
-                    format!("true {} {} the {} threshold {:.3} m", kind.as_str(), if up { "reaches" } else { "falls back past" }, level.as_str(), x.value),
+                    format!(
+                        "真实{}{}{}预警阈值 {:.3} m",
+                        kind.label(),
+                        if up { "达到" } else { "回落至" },
+                        level.name_zh(),
+                        x.value
+                    ),
+                    format!(
+                        "true {} {} the {} threshold {:.3} m",
+                        kind.as_str(),
+                        if up { "reaches" } else { "falls back past" },
+                        level.as_str(),
+                        x.value
+                    ),
                 );
                 e.level = Some(level);
                 e.value = Some(x.value);
@@ -246,7 +271,11 @@ pub(super) fn model_and_plan_events(
         for tr in c.traces.iter().filter(|tr| tr.kind == kind) {
             let i = tr.time_s.iter().position(|&s| s >= t + c.dt).unwrap_or(tr.time_s.len() - 1);
             if tr.level[i] < level && tr.time_s[i] >= t {
-                let why = if tr.value[i].is_none() { ("失效", "has failed") } else { ("读数错误", "reads wrong") };
+                let why = if tr.value[i].is_none() {
+                    ("失效", "has failed")
+                } else {
+                    ("读数错误", "reads wrong")
+                };
                 let mut e = ev(
                     t,
                     "missed_alarm",
@@ -274,8 +303,16 @@ pub(super) fn model_and_plan_events(
             if up { "overtopping_start" } else { "overtopping_end" },
             Source::Model,
             "dam crest",
-            if up { format!("漫顶开始（坝顶 {:.2} m）", c.crest) } else { "漫顶结束".into() },
-            if up { format!("overtopping starts (crest {:.2} m)", c.crest) } else { "overtopping ends".into() },
+            if up {
+                format!("漫顶开始（坝顶 {:.2} m）", c.crest)
+            } else {
+                "漫顶结束".into()
+            },
+            if up {
+                format!("overtopping starts (crest {:.2} m)", c.crest)
+            } else {
+                "overtopping ends".into()
+            },
         ));
     }
     let _ = c.flood;
@@ -289,7 +326,12 @@ pub(super) fn model_and_plan_events(
             Source::Plan,
             &resp.level,
             format!("启动 {} 级响应（{}预警）：{}", resp.level, resp.alarm.name_zh(), resp.action),
-            format!("response level {} ({} alarm): {}", resp.level, resp.alarm.as_str(), resp.action),
+            format!(
+                "response level {} ({} alarm): {}",
+                resp.level,
+                resp.alarm.as_str(),
+                resp.action
+            ),
         ));
         if resp.evacuate {
             let tw = t + resp.warning_delay_s;
@@ -334,9 +376,17 @@ pub(super) fn model_and_plan_events(
             let caught = arrival.is_some() && window.is_none_or(|w| w < 0.0);
             if let Some(a) = arrival {
                 let (wz, we) = match window {
-                    Some(w) if w >= 0.0 => (format!("撤离时间 {:.0} min", w / 60.0), format!("evacuation window {:.0} min", w / 60.0)),
-                    Some(w) => (format!("警报晚于到达 {:.0} min：人员受困", -w / 60.0), format!("warning {:.0} min after arrival: people caught", -w / 60.0)),
-                    None => ("未发布警报：人员受困".into(), "no warning issued: people caught".into()),
+                    Some(w) if w >= 0.0 => (
+                        format!("撤离时间 {:.0} min", w / 60.0),
+                        format!("evacuation window {:.0} min", w / 60.0),
+                    ),
+                    Some(w) => (
+                        format!("警报晚于到达 {:.0} min：人员受困", -w / 60.0),
+                        format!("warning {:.0} min after arrival: people caught", -w / 60.0),
+                    ),
+                    None => {
+                        ("未发布警报：人员受困".into(), "no warning issued: people caught".into())
+                    }
                 };
                 let mut e = ev(
                     a,
@@ -383,7 +433,10 @@ pub(super) fn inject_sheet(c: &Context<'_>, events: &[TimelineEvent]) -> Vec<Inj
         }
     }
     for &(t, l) in c.pond_alarm.iter().skip(1) {
-        rows.push((t, format!("监测系统：库区{}预警 / monitoring: pond {} alarm", l.name_zh(), l.as_str())));
+        rows.push((
+            t,
+            format!("监测系统：库区{}预警 / monitoring: pond {} alarm", l.name_zh(), l.as_str()),
+        ));
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = Vec::new();

@@ -1,0 +1,243 @@
+//! Emergency drills (`pipeline::drill`): the drill agrees with separate flood and dam-break runs
+//! of the same inputs, a scheduled blockage changes nothing before its time, a failed sensor
+//! raises nothing while the truth crosses, bad drill files name the key path.
+
+use crate::common::{demo_dir, demo_text};
+use std::path::{Path, PathBuf};
+use tailtwin::pipeline::dambreak::run_dambreak;
+use tailtwin::pipeline::drill::{self, DrillError, DrillRun, Source, run_drill};
+use tailtwin::pipeline::{RunSettings, run_flood};
+use tailtwin::scenario;
+
+const BLOCKED: &str = "outlet = \"tunnel-1\"             # series: windows -> shaft -> tunnel";
+
+/// The demo scenario text with file paths made absolute and `edits` applied, written with a
+/// drill file into a temporary folder; returns the folder and the drill path.
+fn setup(edits: &[(&str, &str)], drill_body: &str) -> (tempfile::TempDir, PathBuf) {
+    let demo = demo_dir();
+    let mut text = demo_text()
+        .replace(
+            "\"curves/stage_storage.csv\"",
+            &format!("{:?}", demo.join("curves/stage_storage.csv").display().to_string()),
+        )
+        .replace(
+            "\"valley-dem.asc\"",
+            &format!("{:?}", demo.join("valley-dem.asc").display().to_string()),
+        );
+    for (from, to) in edits {
+        assert!(text.contains(from), "the demo no longer contains {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("pond.toml"), text).expect("write scenario");
+    let path = dir.path().join("drill.toml");
+    let head = "[drill]\nname = \"test\"\nscenario = \"pond.toml\"\n";
+    std::fs::write(&path, format!("{head}{drill_body}")).expect("write drill");
+    (dir, path)
+}
+
+fn drill_run(path: &Path) -> DrillRun {
+    let d = drill::load(path).expect("valid drill");
+    run_drill(&d, 2).expect("drill runs")
+}
+
+/// A 2D run shortened for test time (first order, 0.5 h): both sides of a comparison use it.
+const SHORT_2D: (&str, &str) = (
+    "solver = { order = \"second\", limiter = \"mc\", duration_h = 1.5,",
+    "solver = { order = \"first\", limiter = \"mc\", duration_h = 0.5,",
+);
+
+// Goal: the drill routes the flood exactly as `run_flood` does when the same blockage is written
+// into the scenario. Setup: demo pond; drill: tower-1 60 % blocked from t = 0 (a schedule change
+// at 0 applies from the start); scenario: tower-1 `condition = 0.4`. Reference: run_flood of
+// that scenario. Tolerance: exact — the same structure code path (`with_condition` on the
+// built tower), the same pieces and steps, so the same floating-point operations.
+#[test]
+fn drill_peak_matches_run_flood_with_the_blockage_in_the_scenario() {
+    let (_dir, path) = setup(
+        &[],
+        "[[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = 0.6\nat_h = 0.0\n",
+    );
+    let run = drill_run(&path);
+    let s = scenario::parse(
+        &demo_text().replacen(BLOCKED, &format!("{BLOCKED}\ncondition = 0.4"), 1),
+        &demo_dir(),
+        "blocked",
+    )
+    .expect("blocked scenario");
+    let f = run_flood(&s, &RunSettings::default()).expect("flood");
+    assert_eq!(run.summary.peak_stage_m, f.routed.peak_stage_m);
+    assert_eq!(run.summary.time_of_peak_stage_s, f.routed.time_of_peak_stage_s);
+    assert!(run.summary.peak_stage_m > 370.2, "the blockage raises the peak");
+    let peak = run.timeline.iter().find(|e| e.kind == "peak_stage").expect("peak event");
+    assert_eq!(peak.time_s, f.routed.time_of_peak_stage_s);
+}
+
+// Goal: a blockage scheduled at t changes nothing before t and routes exactly. Setup: demo pond,
+// tower-1 60 % blocked at 6 h. References: (a) the same schedule with a change at 6 h to the
+// intact state (same pieces, so the steps before 6 h are the same operations): equal to the bit
+// at every output time before 6 h; (b) the plain unblocked run_flood: within 1 mm before 6 h
+// (1 mm: the routing tolerance rtol 1e-6 on storage, routing docs; observed: bitwise equal);
+// and the blocked run is higher after 6 h (the level is rising then).
+#[test]
+fn scheduled_blockage_routes_identically_to_the_unblocked_run_until_its_time() {
+    let body = |lost: f64| {
+        format!(
+            "[[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = {lost}\nat_h = 6.0\n"
+        )
+    };
+    let (_d1, p1) = setup(&[], &body(0.6));
+    let (_d2, p2) = setup(&[], &body(0.0));
+    let blocked = drill_run(&p1).flood.routed;
+    let same_cut = drill_run(&p2).flood.routed;
+    let plain = run_flood(
+        &scenario::load(&demo_dir().join("valley-pond.toml")).unwrap(),
+        &RunSettings::default(),
+    )
+    .unwrap()
+    .routed;
+    let t_b = 6.0 * 3600.0;
+    let mut compared = 0;
+    for ((t, z), (t2, z2)) in blocked
+        .time_s
+        .iter()
+        .zip(&blocked.stage_m)
+        .zip(same_cut.time_s.iter().zip(&same_cut.stage_m))
+    {
+        // Output times strictly before the change. Open item: the storage at the change time
+        // itself differs from the unblocked run by ~18 m³ (0.05 mm of stage) although every
+        // evaluation of the step ending there should see the intact tower; not yet explained.
+        if *t >= t_b {
+            break;
+        }
+        assert_eq!((t, z), (t2, z2), "differs before the blockage at t = {t}");
+        let zp = tailtwin::pipeline::drill::interpolate(&plain.time_s, &plain.stage_m, *t);
+        assert!((z - zp).abs() < 1e-3, "t = {t}: {z} vs unblocked {zp}");
+        compared += 1;
+    }
+    assert!(compared > 30, "{compared} samples before 6 h");
+    let after = |r: &tailtwin::core::RoutedPond, t: f64| {
+        tailtwin::pipeline::drill::interpolate(&r.time_s, &r.stage_m, t)
+    };
+    assert!(after(&blocked, 8.0 * 3600.0) > after(&same_cut, 8.0 * 3600.0) + 0.01);
+}
+
+// Goal: a failed level gauge raises no alarm after it fails while the true level crosses the
+// threshold, and the timeline says so. Setup: demo pond, tower-1 60 % blocked at 6 h (the level
+// passes the yellow threshold 369.0 m at ~8.8 h), two gauges, WL-B fails at 8 h. Reference: the
+// true crossings of the routed series. Exact (events are compared by kind and subject).
+#[test]
+fn failed_sensor_raises_no_alarm_after_its_failure_while_the_truth_crosses() {
+    let body = "[levels]\npre_flood_control_m = 369.0\n\
+        [[sensor]]\nid = \"WL-A\"\nkind = \"pond_level\"\n[[sensor]]\nid = \"WL-B\"\nkind = \"pond_level\"\n\
+        [[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = 0.6\nat_h = 6.0\n\
+        [[inject]]\nkind = \"sensor_failure\"\nsensor = \"WL-B\"\nat_h = 8.0\n";
+    let (_d, p) = setup(&[], body);
+    let run = drill_run(&p);
+    let t_f = 8.0 * 3600.0;
+    let crossed: Vec<f64> = run
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "threshold_crossed" && e.subject == "pond_level" && e.time_s > t_f)
+        .map(|e| e.time_s)
+        .collect();
+    assert!(!crossed.is_empty(), "the true level crosses a threshold after the failure");
+    let raised_b = run
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "alarm_raised" && e.subject == "WL-B" && e.time_s >= t_f)
+        .count();
+    assert_eq!(raised_b, 0, "a failed sensor raises nothing");
+    for t in &crossed {
+        assert!(
+            run.timeline.iter().any(|e| e.kind == "missed_alarm"
+                && e.subject == "WL-B"
+                && e.time_s == *t
+                && e.source == Source::Sensor),
+            "no missed-alarm event at {t}"
+        );
+        // The working gauge reports it within one reading interval.
+        assert!(run.timeline.iter().any(|e| e.kind == "alarm_raised"
+            && e.subject == "WL-A"
+            && e.time_s >= *t
+            && e.time_s <= t + run.summary.sensor_interval_s));
+    }
+    let b = run.sensors.iter().find(|s| s.id == "WL-B").unwrap();
+    assert!(b.time_s.iter().zip(&b.value).all(|(t, v)| (*t >= t_f) == v.is_none()));
+}
+
+// Goal: the drill's breach goes through the same dam-break chain as `run_dambreak`: the same
+// breach start and arrival times when the same inputs are written into the scenario. Setup:
+// demo, 2D run shortened (first order, 0.5 h) on both sides; drill: tower-1 60 % blocked from 0
+// and a breach at 6 h; scenario: tower-1 condition 0.4 with the demo's forced trigger at 6 h.
+// Reference: run_dambreak. Exact: the same routed model and the same 2D run.
+#[test]
+fn drill_arrivals_match_run_dambreak_of_the_same_inputs() {
+    let body = "[[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = 0.6\nat_h = 0.0\n\
+        [[inject]]\nkind = \"breach\"\nat_h = 6.0\n\
+        [[response]]\nlevel = \"I\"\nalarm = \"red\"\naction = \"evacuate\"\nevacuate = true\n";
+    let (_d, p) = setup(&[SHORT_2D], body);
+    let run = drill_run(&p);
+    let text = std::fs::read_to_string(p.parent().unwrap().join("pond.toml")).unwrap();
+    let s = scenario::parse(
+        &text.replacen(BLOCKED, &format!("{BLOCKED}\ncondition = 0.4"), 1),
+        p.parent().unwrap(),
+        "blocked",
+    )
+    .unwrap();
+    let b = run_dambreak(&s, 2).expect("dam break");
+    let db = run.dambreak.as_ref().expect("the drill breached");
+    assert_eq!(db.summary.breach_start_s, b.summary.breach_start_s);
+    assert_eq!(run.summary.breach_start_s, Some(6.0 * 3600.0));
+    assert_eq!(run.summary.points.len(), b.summary.points.len());
+    let mut reached = 0;
+    for (p, q) in run.summary.points.iter().zip(&b.summary.points) {
+        assert_eq!(p.name, q.name);
+        assert_eq!(p.arrival_s, q.arrival_time_s.map(|a| a + 6.0 * 3600.0));
+        // No sensors: no alarm, no warning, so every reached point is flagged.
+        assert_eq!(p.caught, p.arrival_s.is_some());
+        reached += usize::from(p.arrival_s.is_some());
+    }
+    assert!(reached >= 2, "{reached} points reached in 0.5 h");
+    assert!(run.timeline.iter().any(|e| e.kind == "arrival" && e.source == Source::Model));
+}
+
+// Goal: bad drill files are rejected with the key path of each problem. Setup: the demo
+// scenario (routing 72 h) with an unknown structure, an inject after the end of the run, an
+// unknown sensor, a bad alarm colour, an unknown kind. Exact paths.
+#[test]
+fn bad_drill_files_are_reported_with_their_key_paths() {
+    let body = "[[sensor]]\nid = \"WL-1\"\nkind = \"pond_level\"\n[levels]\npre_flood_control_m = 369.0\n\
+        [[inject]]\nkind = \"blockage\"\nstructure = \"tower-9\"\ncapacity_lost = 0.5\nat_h = 1.0\n\
+        [[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = 0.5\nat_h = 100.0\n\
+        [[inject]]\nkind = \"sensor_failure\"\nsensor = \"WL-7\"\nat_h = 2.0\n\
+        [[inject]]\nkind = \"flood\"\nat_h = 2.0\n\
+        [[response]]\nlevel = \"I\"\nalarm = \"purple\"\naction = \"x\"\n";
+    let text = format!("[drill]\nname = \"bad\"\nscenario = \"valley-pond.toml\"\n{body}");
+    let e = drill::parse(&text, &demo_dir().join("bad-drill.toml")).unwrap_err();
+    let DrillError::Invalid { problems, .. } = &e else { panic!("{e}") };
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "inject[0].structure",
+            "inject[1].at_h",
+            "inject[2].sensor",
+            "inject[3].kind",
+            "response[0].alarm"
+        ],
+        "{e}"
+    );
+    assert!(e.to_string().contains("tower-9") && e.to_string().contains("WL-7"), "{e}");
+    assert!(e.is_input_error());
+    // An unknown key is a syntax problem with its line.
+    let e = drill::parse(
+        "[drill]\nname = \"x\"\nscenario = \"valley-pond.toml\"\nsenor_interval_min = 5\n",
+        &demo_dir().join("bad-drill.toml"),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("senor_interval_min") && e.to_string().contains("line 4"),
+        "{e}"
+    );
+}
