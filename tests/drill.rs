@@ -76,7 +76,7 @@ fn drill_peak_matches_run_flood_with_the_blockage_in_the_scenario() {
 // Goal: a blockage scheduled at t changes nothing before t and routes exactly. Setup: demo pond,
 // tower-1 60 % blocked at 6 h. References: (a) the same schedule with a change at 6 h to the
 // intact state (same pieces, so the steps before 6 h are the same operations): equal to the bit
-// at every output time before 6 h; (b) the plain unblocked run_flood: within 1 mm before 6 h
+// at every output time up to 6 h; (b) the plain unblocked run_flood: within 1 mm before 6 h
 // (1 mm: the routing tolerance rtol 1e-6 on storage, routing docs; observed: bitwise equal);
 // and the blocked run is higher after 6 h (the level is rising then).
 #[test]
@@ -104,10 +104,8 @@ fn scheduled_blockage_routes_identically_to_the_unblocked_run_until_its_time() {
         .zip(&blocked.stage_m)
         .zip(same_cut.time_s.iter().zip(&same_cut.stage_m))
     {
-        // Output times strictly before the change. Open item: the storage at the change time
-        // itself differs from the unblocked run by ~18 m³ (0.05 mm of stage) although every
-        // evaluation of the step ending there should see the intact tower; not yet explained.
-        if *t >= t_b {
+        // Up to and including the change time: the step that ends there sees the intact tower.
+        if *t > t_b {
             break;
         }
         assert_eq!((t, z), (t2, z2), "differs before the blockage at t = {t}");
@@ -240,4 +238,51 @@ fn bad_drill_files_are_reported_with_their_key_paths() {
         e.to_string().contains("senor_interval_min") && e.to_string().contains("line 4"),
         "{e}"
     );
+}
+
+// Goal: the router cuts its pieces at a schedule's change time even where the forcing has no
+// breakpoint, so no step straddles the change. Setup: a 10 000 m² prism pond over a SWMM weir
+// (crest 100.5 m) fed a constant 5 m³/s, the weir 70 % blocked at t = 1234.5 s (not a multiple
+// of anything in the forcing). Reference: the same run with an extra inflow vertex at 1234.5 s
+// on the same constant line, which forces that cut through the forcing. Exact: with the cut
+// from the schedule the two runs perform the same operations.
+#[test]
+fn router_cuts_its_pieces_at_a_schedule_change() {
+    use tailtwin::core::{Elevation, Hydrograph, Hyetograph};
+    use tailtwin::pond::structures::{Condition, Outlet, Scheduled, Structure, Weir};
+    use tailtwin::pond::{Beach, Dam, DamType, Pond, RoutingSettings, StageStorage, route};
+    let table = StageStorage::from_areas(&[100.0, 110.0], &[10_000.0, 10_000.0]).unwrap();
+    let beach = Beach::from_slope(Elevation(110.0), 0.01).unwrap();
+    let dam = Dam::new(Elevation(110.0), 10.0, DamType::WaterRetaining);
+    let pond = Pond::new(table, dam, beach, Elevation(101.0)).unwrap();
+    let weir: Structure =
+        Weir::swmm_transverse("w", Elevation(100.5), 4.0, 1.70, 3.0).unwrap().into();
+    let t_c = 1234.5;
+    let sched: Structure =
+        Scheduled::new(weir, &[(t_c, Condition::Blocked { remaining: 0.3 })]).unwrap().into();
+    assert_eq!(sched.time_breakpoints(), vec![t_c]);
+    let settings = RoutingSettings {
+        end_time_s: Some(5000.0),
+        report_interval_s: 100.0,
+        ..RoutingSettings::default()
+    };
+    let outlets: Vec<&dyn Outlet> = vec![&sched];
+    let plain = Hydrograph::new(vec![0.0, 10_000.0], vec![5.0, 5.0]).unwrap();
+    let with_vertex = Hydrograph::new(vec![0.0, t_c, 10_000.0], vec![5.0, 5.0, 5.0]).unwrap();
+    let a = route(&pond, &outlets, &plain, &Hyetograph::dry(), &settings).unwrap();
+    let b = route(&pond, &outlets, &with_vertex, &Hyetograph::dry(), &settings).unwrap();
+    assert_eq!(a.time_s, b.time_s);
+    assert_eq!(a.storage_m3, b.storage_m3);
+    // The blockage acts after the change and not before: against the intact weir.
+    let intact: Structure =
+        Weir::swmm_transverse("w", Elevation(100.5), 4.0, 1.70, 3.0).unwrap().into();
+    let c = route(&pond, &[&intact as &dyn Outlet], &with_vertex, &Hyetograph::dry(), &settings)
+        .unwrap();
+    for ((t, za), zc) in a.time_s.iter().zip(&a.stage_m).zip(&c.stage_m) {
+        if *t <= t_c {
+            assert_eq!(za, zc, "t = {t}");
+        } else {
+            assert!(za > zc, "t = {t}: blocked {za} vs intact {zc}");
+        }
+    }
 }

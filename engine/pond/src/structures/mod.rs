@@ -295,6 +295,12 @@ impl<T: Outlet + ?Sized> Outlet for &T {
     fn stage_limit(&self) -> Option<Elevation> {
         (**self).stage_limit()
     }
+    fn time_breakpoints(&self) -> Vec<f64> {
+        (**self).time_breakpoints()
+    }
+    fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
+        (**self).discharge_in_piece(stage, time_s, a, b)
+    }
 }
 
 impl<T: Outlet + ?Sized> Outlet for Box<T> {
@@ -312,5 +318,11 @@ impl<T: Outlet + ?Sized> Outlet for Box<T> {
     }
     fn stage_limit(&self) -> Option<Elevation> {
         (**self).stage_limit()
+    }
+    fn time_breakpoints(&self) -> Vec<f64> {
+        (**self).time_breakpoints()
+    }
+    fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
+        (**self).discharge_in_piece(stage, time_s, a, b)
     }
 }
