@@ -442,14 +442,20 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
                 traces.iter().filter(|tr| tr.kind == k).map(|tr| tr.level[i]).collect();
             let l = roll_up(&members);
             if l != item_level[q] {
-                events.push(timeline::group_event(t, k.label(), item_level[q], l, false));
+                events.push(timeline::group_event(
+                    t,
+                    (k.label_zh(), k.as_str()),
+                    item_level[q],
+                    l,
+                    false,
+                ));
                 item_level[q] = l;
             }
         }
         let l = roll_up(&item_level);
         let last = pond_alarm.last().expect("starts with none").1;
         if l != last {
-            events.push(timeline::group_event(t, "库 / pond", last, l, true));
+            events.push(timeline::group_event(t, ("库区", "pond"), last, l, true));
             pond_alarm.push((t, l));
         }
     }

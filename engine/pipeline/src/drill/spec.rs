@@ -158,6 +158,13 @@ impl SensorKind {
             SensorKind::Rainfall => "rainfall",
         }
     }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SensorKind::PondLevel => "库水位",
+            SensorKind::BeachLength => "干滩长度",
+            SensorKind::Rainfall => "24 h 降雨",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             SensorKind::PondLevel => "库水位 / pond level",

@@ -124,7 +124,7 @@ pub(super) fn alarm_event(
 /// An item or pond roll-up change.
 pub(super) fn group_event(
     t: f64,
-    subject: &str,
+    (zh, en): (&str, &str),
     from: AlarmLevel,
     to: AlarmLevel,
     pond: bool,
@@ -133,9 +133,9 @@ pub(super) fn group_event(
         t,
         if pond { "pond_alarm" } else { "item_alarm" },
         Source::Sensor,
-        subject,
-        format!("{subject}：{} → {}", from.name_zh(), to.name_zh()),
-        format!("{subject}: {} → {}", from.as_str(), to.as_str()),
+        en,
+        format!("{zh}预警：{} → {}", from.name_zh(), to.name_zh()),
+        format!("{en} alarm: {} → {}", from.as_str(), to.as_str()),
     );
     e.level = Some(to);
     e
@@ -156,7 +156,8 @@ pub(super) struct Context<'a> {
     pub dt: f64,
 }
 
-fn inject_text(d: &Drill, k: usize) -> (String, String) {
+/// The inject in Chinese and English, and its note (` — note`, or empty).
+fn inject_text(d: &Drill, k: usize) -> (String, String, String) {
     let inj = &d.injects[k];
     let sensor = |i: usize| d.sensors[i].0.as_str();
     let (zh, en) = match &inj.action {
@@ -196,7 +197,7 @@ fn inject_text(d: &Drill, k: usize) -> (String, String) {
         InjectTime::Overtopping => ("（漫顶时）".into(), " (on overtopping)".into()),
     };
     let note = if inj.note.is_empty() { String::new() } else { format!(" — {}", inj.note) };
-    (format!("{zh}{}{note}", when.0), format!("{en}{}{note}", when.1))
+    (format!("{zh}{}", when.0), format!("{en}{}", when.1), note)
 }
 
 /// Model, inject and plan events; the public warning time and each point's window.
@@ -207,7 +208,8 @@ pub(super) fn model_and_plan_events(
     let r = c.truth;
     let mut out = Vec::new();
     for (k, t) in c.times.iter().enumerate() {
-        let (zh, en) = inject_text(d, k);
+        let (zh, en, note) = inject_text(d, k);
+        let (zh, en) = (format!("{zh}{note}"), format!("{en}{note}"));
         match t {
             Some(t) => out.push(ev(*t, "inject", Source::Inject, &format!("inject[{k}]"), zh, en)),
             None => out.push(ev(
@@ -244,7 +246,7 @@ pub(super) fn model_and_plan_events(
                     kind.as_str(),
                     format!(
                         "真实{}{}{}预警阈值 {:.3} m",
-                        kind.label(),
+                        kind.label_zh(),
                         if up { "达到" } else { "回落至" },
                         level.name_zh(),
                         x.value
@@ -325,7 +327,7 @@ pub(super) fn model_and_plan_events(
             "response_level",
             Source::Plan,
             &resp.level,
-            format!("启动 {} 级响应（{}预警）：{}", resp.level, resp.alarm.name_zh(), resp.action),
+            format!("启动 {} 级响应（{}预警）", resp.level, resp.alarm.name_zh()),
             format!(
                 "response level {} ({} alarm): {}",
                 resp.level,
@@ -428,8 +430,8 @@ pub(super) fn inject_sheet(c: &Context<'_>, events: &[TimelineEvent]) -> Vec<Inj
     let mut rows: Vec<(f64, String)> = Vec::new();
     for (k, t) in c.times.iter().enumerate() {
         if let Some(t) = t {
-            let (zh, en) = inject_text(c.drill, k);
-            rows.push((*t, format!("{zh} / {en}")));
+            let (zh, en, note) = inject_text(c.drill, k);
+            rows.push((*t, format!("{zh} / {en}{note}")));
         }
     }
     for &(t, l) in c.pond_alarm.iter().skip(1) {
@@ -442,16 +444,18 @@ pub(super) fn inject_sheet(c: &Context<'_>, events: &[TimelineEvent]) -> Vec<Inj
     let mut out = Vec::new();
     for (i, (t, inject)) in rows.iter().enumerate() {
         let next = rows.get(i + 1).map_or(f64::INFINITY, |r| r.0);
-        let window = |s: super::Source| {
+        // In timeline order (the events are sorted).
+        let window = |sources: &[Source]| {
             events
                 .iter()
-                .filter(|e| e.source == s && e.time_s >= *t && e.time_s < next.max(*t + 1e-9))
+                .filter(|e| {
+                    sources.contains(&e.source) && e.time_s >= *t && e.time_s < next.max(*t + 1e-9)
+                })
                 .map(|e| format!("{:.2} h {} / {}", e.time_s / 3600.0, e.text_zh, e.text_en))
                 .collect::<Vec<_>>()
         };
-        let mut obs = window(Source::Model);
-        obs.extend(window(Source::Sensor));
-        let resp = window(Source::Plan);
+        let obs = window(&[Source::Model, Source::Sensor]);
+        let resp = window(&[Source::Plan]);
         out.push(InjectRow {
             time_s: *t,
             inject: inject.clone(),
