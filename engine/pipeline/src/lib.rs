@@ -32,6 +32,11 @@
 //! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
 //! stays the flood alone (sweeps and benches call it in loops).
 //!
+//! Drills ([`drill`]): a drill file's injects (scheduled structure blockages, sensor faults, a
+//! breach) played on the scenario through [`run_model`] and [`dambreak::run_dambreak_with`],
+//! with the twin's alarm logic on the readings and the plan's response levels → timeline,
+//! inject sheet, evacuation windows (see the module documentation).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).
