@@ -348,3 +348,38 @@ fn cli_drill_prints_json_writes_the_sheet_and_rejects_bad_files() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("inject[0].structure") && err.contains("tower-2"), "{err}");
 }
+
+// Goal: the storm override replaces the scenario's storm: a design storm at another return
+// period routes as the scenario edited to that period, observed rain as the scenario's
+// `observed` records. Setup: demo pond, no injects; (a) `[storm] return_period_years = 100`,
+// (b) `observed_csv` with 4 hourly records. Reference: run_flood of the edited scenarios.
+// Exact: the same storm description, so the same run.
+#[test]
+fn storm_override_routes_as_the_edited_scenario() {
+    let (_d, p) = setup(&[], "[storm]\nreturn_period_years = 100\n");
+    let run = drill_run(&p);
+    let s = scenario::parse(
+        &demo_text().replacen("return_period_years = 500", "return_period_years = 100", 1),
+        &demo_dir(),
+        "rp100",
+    )
+    .unwrap();
+    let f = run_flood(&s, &RunSettings::default()).unwrap();
+    assert_eq!(run.summary.peak_stage_m, f.routed.peak_stage_m);
+    assert!(run.summary.peak_stage_m < 370.15, "100-year below the 500-year peak");
+
+    let (d2, p2) = setup(&[], "[storm]\nobserved_csv = \"rain.csv\"\n");
+    std::fs::write(
+        d2.path().join("rain.csv"),
+        "# gauge\ntime_h,depth_mm\n1,12.5\n2,40\n3,22\n4,3.5\n",
+    )
+    .unwrap();
+    let run = drill_run(&p2);
+    let h = run.flood.hyetograph.as_ref().expect("rain");
+    let total_mm: f64 = h.depth_mm().iter().sum();
+    assert!((total_mm - 78.0).abs() < 1e-9, "{total_mm}");
+    // A bad CSV names the key.
+    std::fs::write(d2.path().join("rain.csv"), "time_h,rain\n1,2\n").unwrap();
+    let e = drill::load(&p2).unwrap_err();
+    assert!(e.to_string().contains("storm.observed_csv"), "{e}");
+}
