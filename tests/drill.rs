@@ -129,7 +129,9 @@ fn failed_sensor_raises_no_alarm_after_its_failure_while_the_truth_crosses() {
     let body = "[levels]\npre_flood_control_m = 369.0\n\
         [[sensor]]\nid = \"WL-A\"\nkind = \"pond_level\"\n[[sensor]]\nid = \"WL-B\"\nkind = \"pond_level\"\n\
         [[inject]]\nkind = \"blockage\"\nstructure = \"tower-1\"\ncapacity_lost = 0.6\nat_h = 6.0\n\
-        [[inject]]\nkind = \"sensor_failure\"\nsensor = \"WL-B\"\nat_h = 8.0\n";
+        [[inject]]\nkind = \"sensor_failure\"\nsensor = \"WL-B\"\nat_h = 8.0\n\
+        [[response]]\nlevel = \"II\"\nreading_level_m = 369.5\naction = \"evacuate\"\nevacuate = true\n\
+        warning_delay_min = 10\n";
     let (_d, p) = setup(&[], body);
     let run = drill_run(&p);
     let t_f = 8.0 * 3600.0;
@@ -160,6 +162,11 @@ fn failed_sensor_raises_no_alarm_after_its_failure_while_the_truth_crosses() {
             && e.time_s >= *t
             && e.time_s <= t + run.summary.sensor_interval_s));
     }
+    // The plan's reading trigger: the first reading of the working gauge at or above 369.5 m,
+    // plus the 10 min delay, issues the warning.
+    let a = run.sensors.iter().find(|s| s.id == "WL-A").unwrap();
+    let i = a.value.iter().position(|v| v.is_some_and(|x| x >= 369.5)).expect("reached");
+    assert_eq!(run.summary.warning_issued_at_s, Some(a.time_s[i] + 600.0));
     let b = run.sensors.iter().find(|s| s.id == "WL-B").unwrap();
     assert!(b.time_s.iter().zip(&b.value).all(|(t, v)| (*t >= t_f) == v.is_none()));
 }

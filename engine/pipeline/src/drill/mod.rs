@@ -31,7 +31,9 @@
 pub mod spec;
 mod timeline;
 
-pub use spec::{Drill, Inject, InjectAction, InjectTime, Response, SensorKind, load, parse};
+pub use spec::{
+    Drill, Inject, InjectAction, InjectTime, Response, ResponseTrigger, SensorKind, load, parse,
+};
 pub use timeline::{InjectRow, Source, TimelineEvent, inject_sheet_csv, timeline_csv};
 
 use crate::dambreak::{DambreakError, DambreakRun, run_dambreak_with};

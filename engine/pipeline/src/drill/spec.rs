@@ -95,8 +95,10 @@ pub struct RawInject {
 pub struct RawResponse {
     /// The plan's name for it (`IV`, `III`, `II`, `I`).
     pub level: String,
-    /// The pond alarm level (blue/yellow/orange/red) that activates it.
-    pub alarm: String,
+    /// The pond alarm level (blue/yellow/orange/red) that activates it, or …
+    pub alarm: Option<String>,
+    /// … the pond level a pond-level gauge must read (m) to activate it.
+    pub reading_level_m: Option<f64>,
     /// What the plan orders (bilingual text).
     pub action: String,
     /// Whether this level orders the evacuation of the public downstream.
@@ -216,11 +218,20 @@ pub struct Inject {
     pub note: String,
 }
 
+/// What activates a response level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ResponseTrigger {
+    /// The pond roll-up alarm reaches the level.
+    Alarm(AlarmLevel),
+    /// A pond-level gauge reads at least this level (m).
+    Reading(f64),
+}
+
 /// One validated response level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub level: String,
-    pub alarm: AlarmLevel,
+    pub trigger: ResponseTrigger,
     pub action: String,
     pub evacuate: bool,
     pub warning_delay_s: f64,
@@ -487,12 +498,26 @@ pub fn parse(text: &str, path: &Path) -> Result<Drill, DrillError> {
     }
     let mut responses = Vec::new();
     for (i, r) in raw.response.iter().enumerate() {
-        let alarm = match AlarmLevel::parse(&r.alarm) {
-            Some(a) if a != AlarmLevel::None => a,
+        let trigger = match (&r.alarm, r.reading_level_m) {
+            (Some(a), None) => match AlarmLevel::parse(a) {
+                Some(a) if a != AlarmLevel::None => ResponseTrigger::Alarm(a),
+                _ => {
+                    push(
+                        format!("response[{i}].alarm"),
+                        format!("'{a}' is not blue, yellow, orange or red"),
+                    );
+                    continue;
+                }
+            },
+            (None, Some(z)) if z.is_finite() => ResponseTrigger::Reading(z),
+            (None, Some(z)) => {
+                push(format!("response[{i}].reading_level_m"), format!("{z} is not finite"));
+                continue;
+            }
             _ => {
                 push(
                     format!("response[{i}].alarm"),
-                    format!("'{}' is not blue, yellow, orange or red", r.alarm),
+                    "give alarm or reading_level_m (one of them)".into(),
                 );
                 continue;
             }
@@ -503,7 +528,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Drill, DrillError> {
         }
         responses.push(Response {
             level: r.level.clone(),
-            alarm,
+            trigger,
             action: r.action.clone(),
             evacuate: r.evacuate,
             warning_delay_s: delay * 60.0,

@@ -1,6 +1,6 @@
 //! The drill timeline (ordered events, bilingual text) and the controller's inject sheet.
 
-use super::spec::{Drill, InjectAction, InjectTime};
+use super::spec::{Drill, InjectAction, InjectTime, ResponseTrigger};
 use super::{PointWarning, SensorKind, SensorTrace, crossings};
 use crate::dambreak::DambreakRun;
 use serde::Serialize;
@@ -321,19 +321,32 @@ pub(super) fn model_and_plan_events(
     // Plan: response levels on the pond roll-up, the public warning.
     let mut warning_at = None;
     for resp in &d.responses {
-        let Some(&(t, _)) = c.pond_alarm.iter().find(|(_, l)| *l >= resp.alarm) else { continue };
+        let (t, zh, en) = match resp.trigger {
+            ResponseTrigger::Alarm(a) => {
+                let Some(&(t, _)) = c.pond_alarm.iter().find(|(_, l)| *l >= a) else { continue };
+                (t, format!("{}预警", a.name_zh()), format!("{} alarm", a.as_str()))
+            }
+            ResponseTrigger::Reading(z) => {
+                let first = c
+                    .traces
+                    .iter()
+                    .filter(|tr| tr.kind == SensorKind::PondLevel)
+                    .filter_map(|tr| {
+                        let i = tr.value.iter().position(|v| v.is_some_and(|x| x >= z))?;
+                        Some(tr.time_s[i])
+                    })
+                    .min_by(f64::total_cmp);
+                let Some(t) = first else { continue };
+                (t, format!("水位读数达 {z:.2} m"), format!("level reading {z:.2} m"))
+            }
+        };
         out.push(ev(
             t,
             "response_level",
             Source::Plan,
             &resp.level,
-            format!("启动 {} 级响应（{}预警）", resp.level, resp.alarm.name_zh()),
-            format!(
-                "response level {} ({} alarm): {}",
-                resp.level,
-                resp.alarm.as_str(),
-                resp.action
-            ),
+            format!("启动 {} 级响应（{zh}）", resp.level),
+            format!("response level {} ({en}): {}", resp.level, resp.action),
         ));
         if resp.evacuate {
             let tw = t + resp.warning_delay_s;
