@@ -31,7 +31,8 @@ pub fn render_inject_sheet_html(drill: &str, rows: &[SheetRow]) -> String {
         "<table><tr><th>时间 / Time (h)</th><th>注入 / Inject</th>\
          <th>预期观测 / Expected observation</th><th>预案响应 / Expected response</th></tr>",
     );
-    let cell = |t: &str| escape_html(t).replace("; ", "<br>");
+    // Split before escaping: an escaped entity ends in ';' and may be followed by a space.
+    let cell = |t: &str| t.split("; ").map(escape_html).collect::<Vec<_>>().join("<br>");
     for r in rows {
         s.push_str(&format!(
             "<tr><td class=\"t\">{:.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -43,4 +44,36 @@ pub fn render_inject_sheet_html(drill: &str, rows: &[SheetRow]) -> String {
     }
     s.push_str("</table></body></html>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Goal: the sheet is a bilingual table with one row per entry, user text escaped, and "; "
+    // separated observations on their own lines. Exact string checks.
+    #[test]
+    fn inject_sheet_escapes_text_and_has_one_row_per_entry() {
+        let rows = vec![
+            SheetRow {
+                time_h: 6.0,
+                inject: "tower-1 <60 %> blocked".into(),
+                expected_observation: "a; b".into(),
+                expected_response: "—".into(),
+            },
+            SheetRow {
+                time_h: 10.5,
+                inject: "x".into(),
+                expected_observation: "—".into(),
+                expected_response: "evacuate".into(),
+            },
+        ];
+        let html = render_inject_sheet_html("drill & co", &rows);
+        assert!(html.contains("演练导调单 / Drill inject sheet"));
+        assert!(html.contains("drill &amp; co"));
+        assert!(html.contains("tower-1 &lt;60 %&gt; blocked"));
+        assert!(html.contains("<td>a<br>b</td>"));
+        assert_eq!(html.matches("<tr>").count(), 3, "header + 2 rows");
+        assert!(html.contains("<td class=\"t\">10.50</td>"));
+    }
 }
