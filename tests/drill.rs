@@ -235,6 +235,9 @@ fn bad_drill_files_are_reported_with_their_key_paths() {
     );
     assert!(e.to_string().contains("tower-9") && e.to_string().contains("WL-7"), "{e}");
     assert!(e.is_input_error());
+    // The shipped demo drill is valid (it is run in full by `tailtwin drill`, ~1 min in debug).
+    let demo = drill::load(&demo_dir().join("drill.toml")).expect("demo drill");
+    assert_eq!((demo.sensors.len(), demo.injects.len(), demo.responses.len()), (5, 6, 4));
     // An unknown key is a syntax problem with its line.
     let e = drill::parse(
         "[drill]\nname = \"x\"\nscenario = \"valley-pond.toml\"\nsenor_interval_min = 5\n",

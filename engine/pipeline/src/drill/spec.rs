@@ -167,13 +167,6 @@ impl SensorKind {
             SensorKind::Rainfall => "24 h 降雨",
         }
     }
-    pub fn label(self) -> &'static str {
-        match self {
-            SensorKind::PondLevel => "库水位 / pond level",
-            SensorKind::BeachLength => "干滩长度 / dry-beach length",
-            SensorKind::Rainfall => "24 h 降雨 / 24 h rain",
-        }
-    }
 }
 
 /// When an inject happens.
