@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod dambreak;
 mod dambreak_rheology;
+mod drill;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;

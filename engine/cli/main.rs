@@ -11,6 +11,7 @@ mod calibrate;
 mod check;
 mod common;
 mod dambreak;
+mod drill;
 mod flood;
 mod rating;
 mod run;
@@ -59,6 +60,9 @@ enum Command {
     /// The digital twin: `init CONFIG`, `ingest DB FILES…`, `status DB`, `nowcast DB --forecast
     /// FILE`, `replay DB --from T1 --to T2`.
     Twin(twin::TwinArgs),
+    /// Emergency drill: a drill file (TOML) plays its pond scenario with injects (blockages,
+    /// sensor faults, a breach) → timeline, inject sheet, timeline plot (--out), dam-break map.
+    Drill(common::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,7 +85,8 @@ fn main() -> ExitCode {
         | Command::Flood(a)
         | Command::Rating(a)
         | Command::Seepage(a)
-        | Command::Dambreak(a) => a,
+        | Command::Dambreak(a)
+        | Command::Drill(a) => a,
         Command::Stability(a) => &a.common,
         Command::Calibrate(_) => unreachable!("handled above"),
         Command::Twin(_) => unreachable!("handled above"),
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Command::Dambreak(a) => dambreak::run(a),
         Command::Calibrate(_) => unreachable!("handled above"),
         Command::Twin(_) => unreachable!("handled above"),
+        Command::Drill(a) => drill::run(a),
     };
     match result {
         Ok(status) => status.into(),

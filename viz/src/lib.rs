@@ -68,6 +68,7 @@
 //! `report_has_seepage_and_stability_sections`, `redraw_from_results_gives_identical_geotech_plots`.
 //! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
 
+pub mod drill;
 mod error;
 mod font;
 mod format;

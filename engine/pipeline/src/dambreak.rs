@@ -243,13 +243,25 @@ pub struct DambreakRun {
 
 /// The dam-break chain for one scenario on `threads` worker threads (2D run).
 pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, DambreakError> {
+    s.dambreak.as_ref().ok_or(DambreakError::NotConfigured)?;
+    let model = Model::new(s)?;
+    let forcing = forcing::forcing(s)?;
+    run_dambreak_with(s, &model, &forcing, threads)
+}
+
+/// The dam-break chain on a given pond model and forcing (a drill's scheduled structures, an
+/// overridden storm); `s` supplies `[dambreak]`, `[pond]` and `[routing]`.
+pub fn run_dambreak_with(
+    s: &Scenario,
+    model: &Model,
+    forcing: &forcing::Forcing,
+    threads: usize,
+) -> Result<DambreakRun, DambreakError> {
     let spec = s.dambreak.as_ref().ok_or(DambreakError::NotConfigured)?;
     let pond = tailtwin_scenario::build::pond_spec(s).map_err(PipelineError::from)?;
     let settings = RunSettings { threads };
-    let model = Model::new(s)?;
-    let forcing = forcing::forcing(s)?;
     // Pass 1: no breach.
-    let first = run_model(s, &model, &forcing, &settings)?;
+    let first = run_model(s, model, forcing, &settings)?;
     let crest = pond.crest;
     let trigger = match spec.trigger {
         TriggerSpec::Overtopping { depth_m, duration_s } => {
@@ -361,7 +373,7 @@ pub fn run_dambreak(s: &Scenario, threads: usize) -> Result<DambreakRun, Dambrea
         (Some(h), true) => h.clone(),
         _ => tailtwin_core::Hyetograph::dry(),
     };
-    let (mut routing, _) = routing_settings(s, &forcing)?;
+    let (mut routing, _) = routing_settings(s, forcing)?;
     let needed = t0 + spec.solver.duration_s;
     routing.end_time_s = Some(routing.end_time_s.unwrap_or(needed).max(needed));
     routing.report_interval_s = routing.report_interval_s.min(BREACH_REPORT_INTERVAL_S);

@@ -37,9 +37,15 @@
 //! parameter of a section material from piezometers, with the data read from the twin's
 //! monitoring store (`tailtwin-twin`) and the results saved there as model states; equations,
 //! assumptions and tests in the module docs.
+//!
 //! The twin's nowcast and replay ([`nowcast`]): the current state from the monitoring store
 //! (`tailtwin-twin`), ensemble routing of rain forecasts from the current stage, bands,
 //! threshold crossings, warning levels and lead times (tests/nowcast.rs, tests/twin_cli.rs).
+//!
+//! Drills ([`drill`]): a drill file's injects (scheduled structure blockages, sensor faults, a
+//! breach) played on the scenario through [`run_model`] and [`dambreak::run_dambreak_with`],
+//! with the twin's alarm logic on the readings and the plan's response levels → timeline,
+//! inject sheet, evacuation windows (see the module documentation).
 //!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
@@ -48,6 +54,7 @@
 pub mod assess;
 pub mod calibrate;
 pub mod dambreak;
+pub mod drill;
 pub mod forcing;
 pub mod geotech;
 pub mod nowcast;
@@ -242,7 +249,11 @@ pub fn run_model(
 }
 
 fn has_towers(structures: &[Structure]) -> bool {
-    structures.iter().any(|s| matches!(s, Structure::WindowTower(_) | Structure::FrameTower(_)))
+    structures.iter().any(|s| match s {
+        Structure::WindowTower(_) | Structure::FrameTower(_) => true,
+        Structure::Scheduled(x) => has_towers(std::slice::from_ref(x.base())),
+        _ => false,
+    })
 }
 
 /// Rating tables (each routed structure, then `combined`) at `stages`.

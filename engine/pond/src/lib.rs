@@ -41,7 +41,11 @@
 //!
 //! - **Forcing breakpoints.** `[0, end]` is cut at every inflow vertex and every change of rain
 //!   intensity; each step lies inside one piece (inflow linear, rain constant) and steps land
-//!   exactly on the cuts, so no step straddles a discontinuity of the forcing.
+//!   exactly on the cuts, so no step straddles a discontinuity of the forcing. Outlets that jump
+//!   in time (a [`structures::Scheduled`] blockage) add their change times
+//!   ([`Outlet::time_breakpoints`]) and are evaluated per piece ([`Outlet::discharge_in_piece`]):
+//!   the piece ending at a change sees the old state, the next the new
+//!   (tests/drill.rs `router_cuts_its_pieces_at_a_schedule_change`).
 //! - **Events.** Every structure transition stage ([`Outlet::transition_stages`]), the dam
 //!   crest (overtopping start/end), the beach crest (beach submerged / re-emerging), the
 //!   optional maximum allowed level and the empty pond are stage levels, converted once to

@@ -87,7 +87,7 @@ impl Stepper<'_> {
             let acc: f64 = A[i][..i].iter().zip(&self.k[..i]).map(|(a, k)| a * k).sum();
             let ti = t + C[i] * h;
             let row = &mut self.terms[i * n..(i + 1) * n];
-            self.k[i] = self.sys.eval(ti, s + h * acc, piece.inflow(ti), piece.rain, row)?;
+            self.k[i] = self.sys.eval(ti, s + h * acc, piece, row)?;
         }
         let y1 = s + h * (0..6).map(|i| B[i] * self.k[i]).sum::<f64>();
         let e = h * (0..7).map(|i| E[i] * self.k[i]).sum::<f64>();
@@ -106,7 +106,7 @@ impl Stepper<'_> {
         let g = |st: &mut Self, x: f64| -> Result<f64, RoutingError> {
             let n = st.n;
             let row = &mut st.terms[6 * n..7 * n];
-            st.k[6] = st.sys.eval(t1, x, piece.inflow(t1), piece.rain, row)?;
+            st.k[6] = st.sys.eval(t1, x, piece, row)?;
             Ok(x - 0.5 * h * st.k[6] - rhs)
         };
         let x0 = s + h * self.k[0];
@@ -180,7 +180,7 @@ impl Stepper<'_> {
     /// Starts a step at `(t, s)`: evaluates stage 1.
     fn start(&mut self, t: f64, s: f64, piece: &Piece) -> Result<(), RoutingError> {
         let n = self.n;
-        self.k[0] = self.sys.eval(t, s, piece.inflow(t), piece.rain, &mut self.terms[..n])?;
+        self.k[0] = self.sys.eval(t, s, piece, &mut self.terms[..n])?;
         Ok(())
     }
 
@@ -211,7 +211,7 @@ fn initial_step(
     let h0 = if dnf <= 1e-10 || dny <= 1e-10 { 1e-6 } else { 0.01 * (dny / dnf).sqrt() };
     let h0 = h0.min(h_max).min(piece.t_b - t);
     let mut scratch = vec![0.0; st.n];
-    let f1 = st.sys.eval(t + h0, s + h0 * f0, piece.inflow(t + h0), piece.rain, &mut scratch)?;
+    let f1 = st.sys.eval(t + h0, s + h0 * f0, piece, &mut scratch)?;
     let der2 = ((f1 - f0) / sk).abs() / h0;
     let der12 = der2.max(dnf.sqrt());
     let h1 = if der12 <= 1e-15 { (h0 * 1e-3).max(1e-6) } else { (0.01 / der12).powf(0.2) };
@@ -244,7 +244,8 @@ pub(crate) fn integrate(
     };
     // A fixed step: the storage-indication step, or the Dormand–Prince fixed step.
     let fixed_step = puls.or(settings.fixed_step_s);
-    let pieces = pieces(inflow, rain, end);
+    let cuts: Vec<f64> = outlets.iter().flat_map(|o| o.time_breakpoints()).collect();
+    let pieces = pieces(inflow, rain, end, &cuts);
     let levels: Vec<Level> = events::levels(pond, outlets);
     let s0 = pond.storage().volume_m3(pond.start_level().0);
     let mut above: Vec<bool> = levels.iter().map(|l| l.above(s0)).collect();

@@ -28,11 +28,19 @@ impl Piece {
     }
 }
 
-/// Splits `[0, end]` at every inflow vertex and every change of rain intensity, so each step
-/// sees smooth forcing (linear inflow, constant rain) and lands on the discontinuities.
-pub(crate) fn pieces(inflow: &Hydrograph, rain: &Hyetograph, end: f64) -> Vec<Piece> {
+/// Splits `[0, end]` at every inflow vertex, every change of rain intensity and every outlet
+/// time breakpoint (`outlet_cuts`, [`Outlet::time_breakpoints`]), so each step sees smooth
+/// forcing (linear inflow, constant rain, outlets that do not jump in time) and lands on the
+/// discontinuities.
+pub(crate) fn pieces(
+    inflow: &Hydrograph,
+    rain: &Hyetograph,
+    end: f64,
+    outlet_cuts: &[f64],
+) -> Vec<Piece> {
     let mut cuts: Vec<f64> =
         inflow.time_s().iter().copied().filter(|&t| t > 0.0 && t < end).collect();
+    cuts.extend(outlet_cuts.iter().copied().filter(|&t| t > 0.0 && t < end));
     let depths = rain.depth_mm();
     for (k, t) in rain.breakpoints_s().enumerate() {
         let before = if k == 0 { 0.0 } else { depths[k - 1] };
@@ -95,8 +103,10 @@ impl<'a> System<'a> {
         self.outlets.len() + 2
     }
 
-    /// Evaluates every term at storage `s` and time `t` with the given inflow and rain
-    /// intensity, writing them into `terms`; returns `dS/dt`.
+    /// Evaluates every term at storage `s` and time `t` (inside `piece`, whose inflow and rain
+    /// intensity apply), writing them into `terms`; returns `dS/dt`. Outlets see the piece
+    /// ([`Outlet::discharge_in_piece`]), so a scheduled change at a piece end applies to the
+    /// next piece only.
     ///
     /// Empty pond: at `s ≤ 0` the stage is the bottom and the outflows are scaled down to what
     /// flows in, so the storage cannot fall below zero.
@@ -105,18 +115,18 @@ impl<'a> System<'a> {
         &mut self,
         t: f64,
         s: f64,
-        inflow: f64,
-        rain: f64,
+        piece: &Piece,
         terms: &mut [f64],
     ) -> Result<f64, RoutingError> {
         self.evaluations += 1;
+        let (inflow, rain) = (piece.inflow(t), piece.rain);
         let (z, area) = self.pond.storage().stage_and_area(s);
         let supply = inflow + rain * self.pond.rain_area_m2(area);
         terms[0] = inflow;
         terms[1] = supply - inflow;
         let mut out = 0.0;
         for (k, outlet) in self.outlets.iter().enumerate() {
-            let q = outlet.discharge(Elevation(z), t).flow_m3s;
+            let q = outlet.discharge_in_piece(Elevation(z), t, piece.t_a, piece.t_b).flow_m3s;
             if !(q.is_finite() && q >= 0.0) {
                 return Err(RoutingError::BadDischarge {
                     structure: outlet.id().to_string(),

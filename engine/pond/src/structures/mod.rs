@@ -86,7 +86,9 @@
 //!
 //! **Condition** ([`Condition`]): a blocked or damaged structure passes `remaining ×` its
 //! intact flow at every stage (same regime and control); a closed one passes nothing
-//! (`Regime::Closed`).
+//! (`Regime::Closed`). A [`Scheduled`] structure changes its condition at given times (a drill's
+//! "tower 60 % blocked at hour 6"): a step function of time whose change times the router lands
+//! on, so the run is identical to the unscheduled one up to the first change.
 //!
 //! # Continuity and monotonicity
 //!
@@ -183,6 +185,7 @@ mod error;
 mod orifice;
 mod quadrature;
 mod rating;
+pub mod scheduled;
 mod section;
 mod spillway;
 mod structure;
@@ -200,6 +203,7 @@ pub use conduit::Conduit;
 pub use error::StructureError;
 pub use orifice::{Orientation, Orifice, OrificeShape, SWMM_BOTTOM_WEIR_COEFFICIENT, SideRule};
 pub use rating::{combined_rating_curve, rating_curve, stage_grid};
+pub use scheduled::Scheduled;
 pub use section::{ConduitShape, Section};
 pub use spillway::Spillway;
 pub use structure::Structure;
@@ -232,6 +236,25 @@ pub trait Outlet: Send + Sync {
     /// row without extrapolation); `None` when unbounded.
     fn stage_limit(&self) -> Option<Elevation> {
         None
+    }
+    /// Times (s) at which the outlet's law jumps (a scheduled blockage, see [`Scheduled`]). The
+    /// router cuts its forcing pieces there, so no step straddles a jump. Default: none.
+    fn time_breakpoints(&self) -> Vec<f64> {
+        Vec::new()
+    }
+    /// Discharge at `stage` and `time_s` inside the router's piece `[piece_start_s,
+    /// piece_end_s]`, which contains no time breakpoint in its interior. An outlet that jumps at
+    /// a breakpoint uses the piece to pick its state, so the piece that ends at the jump sees the
+    /// state before it to its last stage and the next piece the state after it from its first.
+    /// Default: [`discharge`](Outlet::discharge) (outlets continuous in time).
+    fn discharge_in_piece(
+        &self,
+        stage: Elevation,
+        time_s: f64,
+        _piece_start_s: f64,
+        _piece_end_s: f64,
+    ) -> Discharge {
+        self.discharge(stage, time_s)
     }
     /// [`discharge`](Outlet::discharge), or a typed error for a non-finite stage or a stage
     /// above [`stage_limit`](Outlet::stage_limit). `discharge` itself never fails: it returns
@@ -272,6 +295,12 @@ impl<T: Outlet + ?Sized> Outlet for &T {
     fn stage_limit(&self) -> Option<Elevation> {
         (**self).stage_limit()
     }
+    fn time_breakpoints(&self) -> Vec<f64> {
+        (**self).time_breakpoints()
+    }
+    fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
+        (**self).discharge_in_piece(stage, time_s, a, b)
+    }
 }
 
 impl<T: Outlet + ?Sized> Outlet for Box<T> {
@@ -289,5 +318,11 @@ impl<T: Outlet + ?Sized> Outlet for Box<T> {
     }
     fn stage_limit(&self) -> Option<Elevation> {
         (**self).stage_limit()
+    }
+    fn time_breakpoints(&self) -> Vec<f64> {
+        (**self).time_breakpoints()
+    }
+    fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
+        (**self).discharge_in_piece(stage, time_s, a, b)
     }
 }

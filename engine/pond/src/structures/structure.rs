@@ -19,6 +19,8 @@ pub enum Structure {
     Spillway(Spillway),
     RatingTable(RatingTable),
     Breach(Breach),
+    /// A structure whose condition changes at given times (drills, what-if runs).
+    Scheduled(Box<super::Scheduled>),
 }
 
 impl Structure {
@@ -34,6 +36,7 @@ impl Structure {
             Structure::Spillway(s) => s,
             Structure::RatingTable(s) => s,
             Structure::Breach(s) => s,
+            Structure::Scheduled(s) => s.as_ref(),
         }
     }
 
@@ -49,6 +52,7 @@ impl Structure {
             Structure::Spillway(s) => s.id(),
             Structure::RatingTable(s) => s.id(),
             Structure::Breach(s) => s.id(),
+            Structure::Scheduled(s) => s.base().structure_id(),
         }
     }
 
@@ -64,6 +68,9 @@ impl Structure {
             Structure::Spillway(s) => Structure::Spillway(s.with_condition(condition)?),
             Structure::RatingTable(s) => Structure::RatingTable(s.with_condition(condition)?),
             Structure::Breach(s) => Structure::Breach(s.with_condition(condition)?),
+            Structure::Scheduled(s) => {
+                Structure::Scheduled(Box::new(s.with_base_condition(condition)?))
+            }
         })
     }
 }
@@ -88,6 +95,19 @@ impl Outlet for Structure {
     }
     fn stage_limit(&self) -> Option<Elevation> {
         self.outlet().stage_limit()
+    }
+    fn time_breakpoints(&self) -> Vec<f64> {
+        self.outlet().time_breakpoints()
+    }
+    #[inline]
+    fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
+        self.outlet().discharge_in_piece(stage, time_s, a, b)
+    }
+}
+
+impl From<super::Scheduled> for Structure {
+    fn from(s: super::Scheduled) -> Self {
+        Structure::Scheduled(Box::new(s))
     }
 }
 
