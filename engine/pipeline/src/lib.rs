@@ -40,6 +40,7 @@ pub mod assess;
 pub mod dambreak;
 pub mod forcing;
 pub mod geotech;
+pub mod reliability;
 pub mod report;
 pub mod seepage;
 pub mod stability;

@@ -37,6 +37,7 @@ mod error;
 pub mod material;
 pub mod model;
 pub mod raw;
+pub mod reliability;
 pub mod section;
 pub mod seepage;
 pub mod stability;

@@ -30,6 +30,8 @@ pub struct Scenario {
     pub seepage: Option<SeepageSpec>,
     /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
+    /// `[reliability]`: random variables of the slope-reliability analysis, when given.
+    pub reliability: Option<crate::reliability::ReliabilitySpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

@@ -45,6 +45,9 @@ pub(crate) fn validate(
             let facts = pond.as_ref().map(|p| (p.crest.m(), p.bottom.m(), p.total_storage_m3));
             crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
         });
+    let reliability = raw.reliability.as_ref().and_then(|r| {
+        crate::reliability::reliability(r, &raw.material, raw.stability.as_ref(), &mut cx.problems)
+    });
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -102,6 +105,7 @@ pub(crate) fn validate(
             sections,
             seepage,
             dambreak,
+            reliability,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },
