@@ -9,6 +9,7 @@ mod dambreak_rheology;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;
+mod reliability;
 mod results_viz;
 mod results_viz_geotech;
 mod risk_checks;
