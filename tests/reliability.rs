@@ -34,10 +34,8 @@ fn acads() -> Scenario {
 
 fn reliability_rows(s: &Scenario, threads: usize) -> Vec<ReliabilityRow> {
     let options = GeotechOptions { threads, seepage_only_for_stability: true, slice_tables: false };
-    let flood = match &s.pond {
-        Some(_) => Some(tailtwin::pipeline::run_flood(s, &Default::default()).unwrap()),
-        None => None,
-    };
+    let flood =
+        s.pond.as_ref().map(|_| tailtwin::pipeline::run_flood(s, &Default::default()).unwrap());
     let geotech = run_geotech_with(s, flood.as_ref(), options).unwrap().run;
     run_reliability(s, &geotech, &ReliabilitySettings::from_scenario(s, threads)).unwrap()
 }

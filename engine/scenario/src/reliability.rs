@@ -139,18 +139,14 @@ pub const MAX_SAMPLES: u64 = 10_000_000;
 /// The value of a quantity of a raw material, in the scenario's units (None: not applicable).
 fn material_value(m: &RawMaterial, q: Quantity) -> Option<f64> {
     let s = &m.strength;
+    let drained = s.undrained_strength_kpa.is_none();
     match q {
         Quantity::UnitWeight => Some(m.unit_weight_kn_m3),
-        Quantity::Cohesion => {
-            s.undrained_strength_kpa.is_none().then(|| s.cohesion_kpa.unwrap_or(0.0))
+        Quantity::Cohesion => drained.then_some(s.cohesion_kpa.unwrap_or(0.0)),
+        Quantity::FrictionAngle => s.friction_angle_deg.filter(|_| drained),
+        Quantity::TanFriction => {
+            s.friction_angle_deg.filter(|_| drained).map(|d| d.to_radians().tan())
         }
-        Quantity::FrictionAngle => {
-            s.undrained_strength_kpa.is_none().then(|| s.friction_angle_deg)?
-        }
-        Quantity::TanFriction => s
-            .undrained_strength_kpa
-            .is_none()
-            .then(|| s.friction_angle_deg.map(|d| d.to_radians().tan()))?,
         Quantity::UndrainedStrength => s.undrained_strength_kpa,
         Quantity::PhreaticOffset => Some(0.0),
         Quantity::PorePressureFactor => Some(1.0),

@@ -158,7 +158,7 @@ pub struct RandomVariable {
 
 impl RandomVariable {
     /// The value for a standard normal y.
-    fn from_normal(&self, y: f64) -> f64 {
+    fn value_at(&self, y: f64) -> f64 {
         match self.distribution {
             Distribution::Normal => (self.mean + self.sd * y).clamp(self.lower, self.upper),
             Distribution::Lognormal => {
@@ -361,9 +361,9 @@ impl Variables {
         for zi in z.iter_mut() {
             *zi = StandardNormal.sample(&mut rng);
         }
-        for i in 0..n {
+        for (i, xi) in x.iter_mut().enumerate().take(n) {
             let y: f64 = (0..=i).map(|k| self.chol[i * n + k] * z[k]).sum();
-            x[i] = self.vars[i].from_normal(y);
+            *xi = self.vars[i].value_at(y);
         }
     }
 
