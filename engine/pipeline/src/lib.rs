@@ -32,6 +32,10 @@
 //! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
 //! stays the flood alone (sweeps and benches call it in loops).
 //!
+//! Slope reliability ([`reliability`]): [`reliability::run_reliability`] takes the `GeotechRun`
+//! of the stability stage and gives FOSM and Monte-Carlo β and P(FoS < 1) per load case and
+//! method (`[reliability]`).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).
