@@ -29,8 +29,8 @@ use tailtwin_scenario::reliability::{
     DEFAULT_SAMPLES, Quantity, ReliabilitySpec, VariableDescription,
 };
 use tailtwin_stability::reliability::{
-    Correlation, Distribution, Evaluation, Property, Target, VariableSpec, Variables, fosm,
-    monte_carlo,
+    Correlation, Distribution, Evaluation, Property, ReliabilityError, Target, VariableSpec,
+    Variables, fosm, monte_carlo,
 };
 use tailtwin_stability::{LoadCase, Method, SlopeModel, SlopeProblem, SurfaceSpec};
 
@@ -242,11 +242,17 @@ pub fn run_reliability(
             let (Some(fos), Some(critical)) = (row.fos, &row.surface) else { continue };
             let surfaces = surfaces_for(run, case.kind, method.name(), critical, spec.surfaces);
             let eval = Evaluation { method, slices: stability.slices, solver };
+            let at = |e: ReliabilityError| {
+                input(
+                    "reliability",
+                    format!("section '{}', {} case: {e}", section.name, case.kind.label_en()),
+                )
+            };
             let (f, mc) = pool.install(|| {
                 Ok::<_, PipelineError>((
-                    fosm(&problem, &vars, &surfaces, &eval).map_err(stage)?,
+                    fosm(&problem, &vars, &surfaces, &eval).map_err(at)?,
                     monte_carlo(&problem, &vars, &surfaces, &eval, settings.samples, settings.seed)
-                        .map_err(stage)?,
+                        .map_err(at)?,
                 ))
             })?;
             rows.push(ReliabilityRow {

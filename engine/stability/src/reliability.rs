@@ -41,6 +41,10 @@
 //! threads. P(F < 1) = hits/n with its Wilson 95 % interval (`core::Probability`), β_MC =
 //! (mean − 1)/sd of the sample. A sample on which the method converges on no surface is counted
 //! in `failed` and left out of n (never silently dropped).
+//!
+//! When F does not depend on the variables (σ_F within ten solver tolerances of 0, e.g. only
+//! variables of materials the surfaces do not cut) both methods return an error rather than a
+//! meaningless β.
 
 use crate::error::StabilityError;
 use crate::methods::{Method, SolverSettings, solve};
@@ -593,6 +597,17 @@ pub fn fosm(
         }
     }
     let sd = variance.max(0.0).sqrt();
+    // Below ten solver tolerances F's spread cannot be told from the solver's own noise: β
+    // would be a meaningless huge number.
+    if sd <= 10.0 * eval.solver.tolerance * f0 {
+        return Err(ReliabilityError::Evaluation {
+            method,
+            detail: format!(
+                "F = {f0:.6} does not depend on the random variables on its critical surface \
+                 (σ_F = {sd:.3e}): give variables of the materials it cuts"
+            ),
+        });
+    }
     let beta = (f0 - 1.0) / sd;
     Ok(Fosm { fos_at_mean: f0, surface, sd, beta, p_failure: normal_cdf(-beta), gradient })
 }
@@ -656,9 +671,24 @@ pub fn monte_carlo(
         hits += u64::from(f < 1.0);
         governing[k] += 1;
     }
+    if count < 2 {
+        return Err(ReliabilityError::Evaluation {
+            method: eval.method.name(),
+            detail: format!("a factor of safety on only {count} of {samples} samples"),
+        });
+    }
     let mean = sum / count as f64;
     let ss: f64 = values.iter().flatten().map(|&(f, _)| (f - mean).powi(2)).sum();
-    let sd = if count > 1 { (ss / (count - 1) as f64).sqrt() } else { f64::NAN };
+    let sd = (ss / (count - 1) as f64).sqrt();
+    if sd <= 10.0 * eval.solver.tolerance * mean {
+        return Err(ReliabilityError::Evaluation {
+            method: eval.method.name(),
+            detail: format!(
+                "F does not vary over the samples (mean {mean:.6}, sd {sd:.3e}): give variables \
+                 of the materials the surfaces cut"
+            ),
+        });
+    }
     Ok(MonteCarlo {
         seed,
         samples,

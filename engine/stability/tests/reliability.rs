@@ -220,6 +220,22 @@ fn phreatic_offset_equals_a_raised_line() {
     assert!(fos(&p) < dry_line);
 }
 
+// Goal: when F does not depend on the variables there is no β to give: an error, not a huge
+// number. Setup: dry cohesionless planar slope (F = tan φ′/tan β, γ cancels) with γ normal (cov
+// 0.05) as the only variable. Reference: FOSM and MC both an `Evaluation` error.
+#[test]
+fn a_fos_independent_of_the_variables_is_an_error() {
+    let (p, s) = planar_slope(30.0);
+    let specs =
+        [var("gamma", material(Property::UnitWeight), Distribution::Normal, Spread::Cov(0.05))];
+    let vars = Variables::new(&p, &specs, &[]).unwrap();
+    let surfaces = [s];
+    let e = fosm(&p, &vars, &surfaces, &bishop()).unwrap_err();
+    assert!(matches!(e, ReliabilityError::Evaluation { .. }), "{e}");
+    let e = monte_carlo(&p, &vars, &surfaces, &bishop(), 100, 1).unwrap_err();
+    assert!(e.to_string().contains("does not vary"), "{e}");
+}
+
 // Goal: nonsense variables are errors naming the variable, never a panic. Setup: a dry
 // cohesionless slope. Reference: each spec below rejected with its name in the message.
 #[test]
