@@ -108,7 +108,8 @@ fn acads_reliability_rows_are_centred_on_the_deterministic_fos_and_thread_indepe
 
 // Goal: the demo dam's reliability, as the report quotes it. Setup: scenarios/demo/valley-pond
 // (flood → seepage at the normal and design-flood levels → stability, 4 methods × 3 load cases)
-// with its [reliability] block (phreatic offset sd 1 m, φ′ sd 2° for every material, lognormal
+// with its [reliability] block (phreatic offset sd 0.5 m and the tailings sand's ln k sd 0.7
+// mapped onto it by seepage solves, φ′ sd 2° for every material, lognormal
 // c′ of the silt and the foundation, ρ(c′, φ′) = −0.3, 1000 samples). Reference: 12 rows; FOSM
 // μ_F = the deterministic F (1e-9); the earthquake lowers F(μ) by ≈ 0.4 while σ_F stays ≈ 0.1, so
 // β(special) < β(normal) by both methods; FOSM's P (a normal-tail extrapolation) lies inside the
@@ -118,6 +119,8 @@ fn demo_dam_reliability_by_load_case() {
     let s = tailtwin::scenario::parse(&demo_text(), &demo_dir(), "demo").unwrap();
     let rows = reliability_rows(&s, 2);
     assert_eq!(rows.len(), 12);
+    let k = rows[0].inputs.iter().find(|i| i.name == "reliability.k_ratio").expect("k ratio");
+    assert!(k.distribution.contains("phreatic offset sd"), "{}", k.distribution);
     for r in &rows {
         println!(
             "{:?} {}: F {:.4} FOSM σ {:.4} β {:.3} P {:.3e} | MC μ {:.4} σ {:.4} β {:.3} P {} \

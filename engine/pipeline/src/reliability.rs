@@ -26,13 +26,14 @@ use tailtwin_core::{
 };
 use tailtwin_scenario::Scenario;
 use tailtwin_scenario::reliability::{
-    DEFAULT_SAMPLES, Quantity, ReliabilitySpec, VariableDescription,
+    DEFAULT_SAMPLES, KRatioSpec, Quantity, ReliabilitySpec, VariableDescription,
 };
+use tailtwin_stability::reliability::Spread;
 use tailtwin_stability::reliability::{
     Correlation, Distribution, Evaluation, Property, ReliabilityError, Target, VariableSpec,
     Variables, fosm, monte_carlo,
 };
-use tailtwin_stability::{LoadCase, Method, SlopeModel, SlopeProblem, SurfaceSpec};
+use tailtwin_stability::{LoadCase, Method, SliceSet, SlopeModel, SlopeProblem, SurfaceSpec};
 
 /// How many samples, from which seed, on how many threads (results do not depend on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +181,45 @@ fn surfaces_for(
     out
 }
 
+/// The phreatic surfaces of section `index` at `level_m` with the k of `k.material` × e^{+σ}
+/// and × e^{−σ}.
+fn k_ratio_phreatic(
+    s: &Scenario,
+    index: usize,
+    level_m: f64,
+    k: &KRatioSpec,
+    threads: usize,
+) -> Result<[PhreaticSurface; 2], PipelineError> {
+    let key = "reliability.k_ratio";
+    let mut settings = s.seepage.as_ref().map(|p| p.settings).unwrap_or_default();
+    settings.threads = threads.max(1);
+    let solve = |sign: f64| -> Result<PhreaticSurface, PipelineError> {
+        let mut section = s.sections[index].section.clone();
+        let name = section.name.clone();
+        let m = section.materials.iter_mut().find(|m| m.name == k.material).ok_or_else(|| {
+            input(
+                &format!("{key}.material"),
+                format!("{:?} is not in section '{name}'", k.material),
+            )
+        })?;
+        m.hydraulic.conductivity.k_major_m_s *= (sign * k.sd_ln).exp();
+        let r = tailtwin_seepage::solve_levels(&section, &[level_m], &settings).map_err(|e| {
+            input(key, format!("seepage of '{name}' at {level_m} m with k × e^({sign}σ): {e}"))
+        })?;
+        Ok(r.into_iter().next().expect("one level").phreatic)
+    };
+    Ok([solve(1.0)?, solve(-1.0)?])
+}
+
+/// Half the difference of the mean elevations of two phreatic surfaces over [x0, x1], m.
+fn half_difference(pair: &[PhreaticSurface; 2], x0: f64, x1: f64) -> f64 {
+    let n = 101;
+    let mean = |p: &PhreaticSurface| {
+        (0..n).map(|i| p.z_at(x0 + (x1 - x0) * i as f64 / (n - 1) as f64)).sum::<f64>() / n as f64
+    };
+    0.5 * (mean(&pair[0]) - mean(&pair[1])).abs()
+}
+
 /// FOSM and Monte-Carlo reliability of every `[stability]` load case and `[reliability]`
 /// method with a deterministic factor of safety (see the module docs).
 pub fn run_reliability(
@@ -224,15 +264,59 @@ pub fn run_reliability(
         .build()
         .map_err(|e| PipelineError::Unsupported(format!("reliability thread pool: {e}")))?;
     let mut rows = Vec::new();
+    let mut k_cache: Vec<(f64, [PhreaticSurface; 2])> = Vec::new();
     for case in &cases {
         let problem = SlopeProblem::for_load_case(section, case)
             .map_err(|e| stage(StabilityRunError::from(e)))?;
-        let vars = Variables::new(&problem, &specs, &correlations).map_err(stage)?;
-        let inputs: Vec<SampledInput> = vars
+        let mut case_specs = specs.clone();
+        let mut k_note = None;
+        if let Some(k) = &spec.k_ratio {
+            let critical = methods.iter().find_map(|m| {
+                run.rows
+                    .iter()
+                    .find(|r| r.load_case == case.kind && r.method == m.name())
+                    .and_then(|r| r.surface.clone())
+            });
+            if let (Some(critical), Some(level)) = (critical, case.pond_level_m) {
+                if !k_cache.iter().any(|(l, _)| *l == level) {
+                    let pair = k_ratio_phreatic(s, index, level, k, settings.threads)?;
+                    k_cache.push((level, pair));
+                }
+                let pair = &k_cache.iter().find(|(l, _)| *l == level).expect("cached").1;
+                let set = SliceSet::build(&problem, &critical, stability.slices)
+                    .map_err(|e| stage(StabilityRunError::from(e)))?;
+                let (a, b) = (set.crest_point.x, set.toe_point.x);
+                let sd_k = half_difference(pair, a.min(b), a.max(b));
+                let offset = case_specs.iter_mut().find(|v| v.target == Target::PoreHeadOffset);
+                match offset {
+                    Some(v) => {
+                        let Spread::Sd(sd) = v.spread else { unreachable!("validated: sd_m") };
+                        v.spread = Spread::Sd(sd.hypot(sd_k));
+                    }
+                    None => case_specs.push(VariableSpec {
+                        name: "reliability.k_ratio".into(),
+                        target: Target::PoreHeadOffset,
+                        distribution: Distribution::Normal,
+                        spread: Spread::Sd(sd_k),
+                    }),
+                }
+                k_note = Some(SampledInput {
+                    name: "reliability.k_ratio".into(),
+                    distribution: format!(
+                        "k of {:?} × e^(±{}): phreatic offset sd {sd_k:.4} m under the critical \
+                         surface (in quadrature with phreatic_offset)",
+                        k.material, k.sd_ln
+                    ),
+                });
+            }
+        }
+        let vars = Variables::new(&problem, &case_specs, &correlations).map_err(stage)?;
+        let mut inputs: Vec<SampledInput> = vars
             .variables()
             .iter()
             .map(|v| SampledInput { name: v.name.clone(), distribution: describe(v) })
             .collect();
+        inputs.extend(k_note);
         for &method in &methods {
             let Some(row) =
                 run.rows.iter().find(|r| r.load_case == case.kind && r.method == method.name())

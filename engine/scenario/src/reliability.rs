@@ -23,10 +23,12 @@
 //!
 //! How the permeability enters: a uniform scaling of every k leaves a steady seepage field
 //! unchanged; what moves the phreatic surface is the ratio of the zones' k and the boundary
-//! conditions (drain performance, beach length). Their uncertainty is given lumped as the sd of
-//! the phreatic offset Δh. To derive it from a k-ratio uncertainty (ln k ratio with sd σ), solve
-//! `tailtwin seepage` with that zone's k × e^{±σ} and take half the difference of the phreatic
-//! elevations under the critical surface — the FOSM estimate of the sd of Δh there.
+//! conditions (drain performance, beach length). Their uncertainty enters as the phreatic
+//! offset Δh (normal, mean 0): given lumped (`phreatic_offset.sd_m`), and/or derived from
+//! `k_ratio = { material, sd_ln }` — the pipeline solves the seepage of each load case's level
+//! with that material's k × e^{+σ} and × e^{−σ} and takes half the difference of the mean
+//! phreatic elevations under the critical surface as the sd of Δh from k (the FOSM estimate,
+//! σ_Δh = |∂z̄/∂ln k| σ); the two sds add in quadrature.
 
 use crate::error::Problems;
 use crate::material::RawMaterial;
@@ -45,8 +47,28 @@ pub struct RawReliability {
     pub methods: Option<Vec<String>>,
     pub phreatic_offset: Option<RawVariable>,
     pub pore_pressure_factor: Option<RawVariable>,
+    /// `{ material, sd_ln }`: uncertainty of one material's permeability relative to the others
+    /// (sd of ln k), mapped onto the phreatic offset by two extra seepage solves.
+    pub k_ratio: Option<RawKRatio>,
     #[serde(default)]
     pub material: Vec<RawMaterialVariables>,
+}
+
+/// `k_ratio = { material, sd_ln }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKRatio {
+    pub material: String,
+    pub sd_ln: f64,
+}
+
+/// `[reliability] k_ratio`, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KRatioSpec {
+    /// The `[[material]]` whose k is uncertain relative to the others.
+    pub material: String,
+    /// Standard deviation of ln k (k × e^{±sd_ln} are solved).
+    pub sd_ln: f64,
 }
 
 /// `[[reliability.material]]`.
@@ -127,6 +149,8 @@ pub struct ReliabilitySpec {
     pub methods: Option<Vec<Method>>,
     pub variables: Vec<VariableDescription>,
     pub correlations: Vec<CorrelationDescription>,
+    /// Permeability-ratio uncertainty mapped onto the phreatic offset (see the module docs).
+    pub k_ratio: Option<KRatioSpec>,
 }
 
 /// Default Monte-Carlo sample count.
@@ -411,10 +435,27 @@ pub(crate) fn reliability(
             }
         }
     }
-    if variables.is_empty() && p.len() == before {
+    let k_ratio = raw.k_ratio.as_ref().map(|k| {
+        let key = "reliability.k_ratio";
+        if !materials.iter().any(|m| m.name == k.material) {
+            p.push(format!("{key}.material"), format!("unknown material {:?}", k.material));
+        }
+        if !(k.sd_ln.is_finite() && k.sd_ln > 0.0 && k.sd_ln <= 5.0) {
+            p.push(format!("{key}.sd_ln"), format!("{} must be in (0, 5]", k.sd_ln));
+        }
+        if !stability.needs_seepage() {
+            p.push(
+                key,
+                "needs [stability] pore_water = \"seepage\" (the k ratio moves the seepage solution)",
+            );
+        }
+        KRatioSpec { material: k.material.clone(), sd_ln: k.sd_ln }
+    });
+    if variables.is_empty() && k_ratio.is_none() && p.len() == before {
         p.push(
             "reliability",
-            "no random variable: give [[reliability.material]] entries or a pore-water variable",
+            "no random variable: give [[reliability.material]] entries, a pore-water variable or \
+             k_ratio",
         );
     }
     (p.len() == before).then(|| ReliabilitySpec {
@@ -424,6 +465,7 @@ pub(crate) fn reliability(
         methods,
         variables,
         correlations,
+        k_ratio,
     })
 }
 
@@ -527,10 +569,13 @@ mod tests {
             assert!(problems.iter().any(|p| p.starts_with(key)), "{key} missing from {problems:?}");
         }
         let (_, problems) = parse(
-            r#"phreatic_offset = { sd_m = 1.0 }"#,
+            r#"phreatic_offset = { sd_m = 1.0 }
+               k_ratio = { material = "sand", sd_ln = 0.0 }"#,
             r#"search = { kind = "auto" }
                pore_water = "dry""#,
         );
         assert!(problems[0].starts_with("reliability.phreatic_offset: the [stability] pore water"));
+        assert!(problems.iter().any(|p| p.starts_with("reliability.k_ratio.sd_ln:")));
+        assert!(problems.iter().any(|p| p.starts_with("reliability.k_ratio: needs")));
     }
 }
