@@ -2,6 +2,7 @@
 //! it checks and starts with a comment: goal, setup, reference, tolerance and why.
 
 mod breach;
+mod calibrate;
 mod cli;
 mod common;
 mod dambreak;
@@ -20,5 +21,7 @@ mod seepage;
 mod seepage_cli;
 mod stability;
 mod stability_cases;
+mod status;
+mod status_score;
 mod structures;
 mod twin;

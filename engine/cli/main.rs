@@ -7,6 +7,7 @@
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
 
+mod calibrate;
 mod check;
 mod common;
 mod dambreak;
@@ -50,10 +51,16 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// Calibrate the runoff curve number (--runoff) or a seepage conductivity parameter
+    /// (--seepage) from the monitoring store's data; saves the fit as a model state.
+    Calibrate(Box<calibrate::CalibrateArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Calibrate(a) = &cli.command {
+        return calibrate::main(a);
+    }
     let args = match &cli.command {
         Command::Check(a)
         | Command::Run(a)
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
         | Command::Seepage(a)
         | Command::Dambreak(a) => a,
         Command::Stability(a) => &a.common,
+        Command::Calibrate(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -75,6 +83,7 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Calibrate(_) => unreachable!("handled above"),
     };
     match result {
         Ok(status) => status.into(),

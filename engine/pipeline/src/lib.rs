@@ -36,11 +36,18 @@
 //! of the stability stage and gives FOSM and Monte-Carlo β and P(FoS < 1) per load case and
 //! method (`[reliability]`).
 //!
+//! Calibration ([`calibrate`], issue 7 item 2): the SCS curve number (and optionally λ) from
+//! observed storms by inverse water balance on the pond level record, and one conductivity
+//! parameter of a section material from piezometers, with the data read from the twin's
+//! monitoring store (`tailtwin-twin`) and the results saved there as model states; equations,
+//! assumptions and tests in the module docs.
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).
 
 pub mod assess;
+pub mod calibrate;
 pub mod dambreak;
 pub mod forcing;
 pub mod geotech;
@@ -48,6 +55,7 @@ pub mod reliability;
 pub mod report;
 pub mod seepage;
 pub mod stability;
+pub mod status;
 
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};
 use tailtwin_pond::structures::{Structure, stage_grid};

@@ -34,6 +34,7 @@ pub mod build;
 mod curves;
 pub mod dambreak;
 mod error;
+pub mod inspection;
 pub mod material;
 pub mod model;
 pub mod raw;

@@ -16,6 +16,9 @@
 //! - **Alarms** ([`Store::evaluate_alarms`] → [`AlarmEvaluation`]): blue/yellow/orange/red per
 //!   point with deadband and hold time, the point → item → pond roll-up ([`roll_up`]), a log of
 //!   raise and clear events; GB 51108 guidance defaults in [`defaults`].
+//! - **Model states** ([`Store::save_model_state`], [`Store::model_states`],
+//!   [`Store::latest_model_state`]): calibrated parameters with fit statistics and a required
+//!   [`Provenance`] (engine version, data window, method), see [`states`].
 //!
 //! ```no_run
 //! use tailtwin_twin::{Pond, Sensor, SensorKind, Store, defaults};
@@ -85,6 +88,8 @@
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
+//! - Model states (unit tests in [`states`]): `states_round_trip_and_the_latest_is_the_last_instant`,
+//!   `incomplete_provenance_unknown_pond_and_empty_kind_are_refused`.
 //! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
 //!   defaults.
 
@@ -98,6 +103,7 @@ pub mod quality;
 pub mod query;
 pub mod requeue;
 pub mod schema;
+pub mod states;
 pub mod store;
 pub mod synthetic;
 
@@ -112,6 +118,7 @@ pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
 pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
+pub use states::{ModelState, Provenance};
 pub use store::{Durability, Store, StoreStatus};
 
 /// Parses a timestamp to UTC milliseconds. The rule, stated once:
