@@ -16,6 +16,15 @@
 //! (sample i of the seed), so the methods and load cases are compared on common random numbers.
 //! The random variables, the surfaces approximation and the FOSM/Monte-Carlo equations are
 //! documented in `tailtwin_stability::reliability`.
+//!
+//! `[reliability] k_ratio = { material, sd_ln }`: for each load case's pond level the section's
+//! seepage is solved again with that material's k × e^{+σ} and × e^{−σ} (mesh and settings of
+//! `[seepage]`); half the difference of the two phreatic lines' mean elevations over the extent
+//! of the critical surface (of the first method with one) is the sd of the phreatic offset due to
+//! k (FOSM), added in quadrature to `phreatic_offset`. The offset then moves the whole phreatic
+//! surface uniformly: the k-induced change is measured where it matters, not reproduced in shape.
+//! Verified by tests/reliability.rs (the demo, whose toe surface lies downstream of the blanket
+//! drain, gets 0 m from k: the line sits on the foundation there).
 
 use crate::PipelineError;
 use crate::geotech::GeotechError;
