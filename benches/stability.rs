@@ -1,6 +1,6 @@
 //! Slope stability benches: Bishop and Morgenstern–Price on one 50-slice surface, and the full
 //! ACADS EX1(a) circle search (targets: ≥ 500 000 Bishop trial surfaces per second on 2 cores,
-//! the whole search in under 0.2 s).
+//! the whole search in under 0.2 s), and Monte-Carlo reliability samples on the ACADS circle.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -57,5 +57,39 @@ fn acads_circle_search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_surface, acads_circle_search);
+fn acads_reliability(c: &mut Criterion) {
+    use tailtwin::stability::reliability::*;
+    let p = acads();
+    let circle = [SlipSurface::Circle { xc_m: 29.66, yc_m: 53.35, radius_m: 28.35 }];
+    let material = |property| Target::Material { index: 0, property };
+    let specs = [
+        VariableSpec {
+            name: "c".into(),
+            target: material(Property::Cohesion),
+            distribution: Distribution::Lognormal,
+            spread: Spread::Cov(0.3),
+        },
+        VariableSpec {
+            name: "phi".into(),
+            target: material(Property::FrictionAngle),
+            distribution: Distribution::Normal,
+            spread: Spread::Sd(0.035),
+        },
+    ];
+    let vars = Variables::new(&p, &specs, &[]).unwrap();
+    let eval = Evaluation {
+        method: Method::Bishop,
+        slices: 30,
+        solver: SolverSettings { tolerance: 1e-7, ..SolverSettings::default() },
+    };
+    let mut g = c.benchmark_group("stability_reliability");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("bishop_monte_carlo_1000_samples", |b| {
+        b.iter(|| monte_carlo(black_box(&p), &vars, &circle, &eval, 1000, 1).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_surface, acads_circle_search, acads_reliability);
 criterion_main!(benches);

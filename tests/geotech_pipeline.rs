@@ -8,10 +8,17 @@ use tailtwin::core::{CheckStatus, LevelKind, LoadCaseKind, StabilityResultRow};
 use tailtwin::scenario::Scenario;
 
 /// The demo scenario without its geotechnical tables (`[[material]]`, `[[section]]`, `[seepage]`,
-/// `[stability]`, which come last in the file).
+/// `[stability]`, `[reliability]`, which come last in the file).
 pub(crate) fn demo_without_geotech() -> String {
     let demo = std::fs::read_to_string(root().join("scenarios/demo/valley-pond.toml")).unwrap();
-    let geotech = ["[[material]]", "[[section]]", "[seepage]", "[stability]"];
+    let geotech = [
+        "[[material]]",
+        "[[section]]",
+        "[seepage]",
+        "[stability]",
+        "[reliability]",
+        "[[reliability.material]]",
+    ];
     let cut = demo.lines().position(|l| geotech.contains(&l.trim())).unwrap();
     let lines: Vec<&str> = demo.lines().collect();
     for l in &lines[cut..] {

@@ -12,6 +12,7 @@ mod geotech_pipeline;
 mod hydrology;
 mod inundation;
 mod nowcast;
+mod reliability;
 mod results_viz;
 mod results_viz_geotech;
 mod risk_checks;

@@ -1,5 +1,7 @@
-//! `tailtwin stability FILE [--json] [--slices] [--out DIR]`: the slope-stability load cases of
-//! the scenario's section against the code minimum factors of safety.
+//! `tailtwin stability FILE [--json] [--slices] [--reliability [--samples N] [--seed S]]
+//! [--out DIR]`: the slope-stability load cases of the scenario's section against the code
+//! minimum factors of safety, and with `--reliability` the FOSM and Monte-Carlo β and P(FoS < 1)
+//! of each load case and method (`[reliability]` in the scenario; `reliability` in the JSON).
 //!
 //! Runs the flood when the scenario has a pond (design-flood level and dam class), the seepage
 //! stage when `[stability] pore_water` is "seepage", then the stability stage. `--out DIR`
@@ -10,8 +12,11 @@
 use crate::common::{Args, BadInput, Status, input, load, print_json, progress};
 use anyhow::Context;
 use serde_json::json;
-use tailtwin::core::{Check, CheckStatus, GeotechRun, SlipSurface, StabilityResultRow};
+use tailtwin::core::{
+    Check, CheckStatus, GeotechRun, ReliabilityRow, SlipSurface, StabilityResultRow,
+};
 use tailtwin::pipeline::geotech::{GeotechOptions, run_geotech_with};
+use tailtwin::pipeline::reliability::{ReliabilitySettings, run_reliability};
 
 /// Arguments of `tailtwin stability`.
 #[derive(Debug, clap::Args)]
@@ -21,17 +26,33 @@ pub struct StabilityArgs {
     /// Add the slice table of every critical surface (`slices` in the JSON).
     #[arg(long)]
     pub slices: bool,
+    /// Slope reliability of every load case and method (needs `[reliability]`): FOSM and
+    /// Monte-Carlo β and P(FoS < 1), `reliability` in the JSON.
+    #[arg(long)]
+    pub reliability: bool,
+    /// Monte-Carlo samples (default: `[reliability] samples`).
+    #[arg(long, value_name = "N", requires = "reliability")]
+    pub samples: Option<u64>,
+    /// Monte-Carlo seed (default: `[reliability] seed`).
+    #[arg(long, value_name = "S", requires = "reliability")]
+    pub seed: Option<u64>,
 }
 
 /// Runs the stages and prints the rows (or the JSON document).
 pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     let a = &args.common;
-    let bar = progress(a, 3);
+    let bar = progress(a, if args.reliability { 4 } else { 3 });
     bar.set_message("reading the scenario");
     let s = load(&a.scenario)?;
     if s.stability.is_none() {
         return Err(anyhow::Error::new(BadInput(format!(
             "{}: stability: the scenario has no [stability] block",
+            a.scenario.display()
+        ))));
+    }
+    if args.reliability && s.reliability.is_none() {
+        return Err(anyhow::Error::new(BadInput(format!(
+            "{}: reliability: --reliability needs a [reliability] block in the scenario",
             a.scenario.display()
         ))));
     }
@@ -52,6 +73,17 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     let outcome = run_geotech_with(&s, flood.as_ref(), options)
         .map_err(|e| input(tailtwin::pipeline::PipelineError::Geotech(Box::new(e))))?;
     bar.inc(1);
+    let reliability = if args.reliability {
+        bar.set_message("reliability (FOSM, Monte-Carlo)");
+        let mut settings = ReliabilitySettings::from_scenario(&s, a.threads());
+        settings.samples = args.samples.unwrap_or(settings.samples);
+        settings.seed = args.seed.unwrap_or(settings.seed);
+        let rows = run_reliability(&s, &outcome.run, &settings).map_err(input)?;
+        bar.inc(1);
+        Some(rows)
+    } else {
+        None
+    };
     bar.finish_and_clear();
     let geotech = &outcome.run;
     let rows = geotech.stability_rows();
@@ -61,7 +93,10 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
     for p in geotech.profiles() {
         warnings.extend(p.warnings.iter().map(|w| format!("seepage ({}): {w}", p.section)));
     }
-    let doc = document(&s.meta.name, geotech, &rows, &checks, &warnings, args.slices);
+    let mut doc = document(&s.meta.name, geotech, &rows, &checks, &warnings, args.slices);
+    if let Some(r) = &reliability {
+        doc["reliability"] = json!(r);
+    }
     let mut files = Vec::new();
     if let Some(dir) = &a.out {
         files.extend(
@@ -77,6 +112,9 @@ pub fn run(args: &StabilityArgs) -> anyhow::Result<Status> {
         print_json(&doc)?;
     } else {
         print!("{}", render(&s.meta.name, &rows, &checks, &warnings));
+        if let Some(r) = &reliability {
+            print!("{}", render_reliability(r));
+        }
         for f in &files {
             println!("wrote {}", f.display());
         }
@@ -187,6 +225,73 @@ pub fn render(
         line(String::new());
         for w in warnings {
             line(format!("warning: {w}"));
+        }
+    }
+    o
+}
+
+/// The reliability table: per load case and method, the deterministic FoS, FOSM μ, σ, β, P and
+/// Monte-Carlo μ, σ, β, P with its 95 % interval; then the random inputs.
+pub fn render_reliability(rows: &[ReliabilityRow]) -> String {
+    let mut o = String::new();
+    let mut line = |s: String| {
+        o.push_str(&s);
+        o.push('\n');
+    };
+    line(String::new());
+    line("坝坡可靠度 / slope reliability (FOSM: 一次二阶矩 first-order second-moment; MC: Monte-Carlo)"
+        .into());
+    line(format!(
+        "{:<9} {:<28} {:>7} {:>7} {:>6} {:>6} {:>9} {:>7} {:>6} {:>6} {:>9}  {:<19} {:>6}",
+        "case",
+        "method",
+        "FoS",
+        "μ FOSM",
+        "σ",
+        "β",
+        "P FOSM",
+        "μ MC",
+        "σ",
+        "β",
+        "P MC",
+        "95 % CI",
+        "n"
+    ));
+    for r in rows {
+        let case = serde_json::to_value(r.load_case)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let p = &r.p_failure_mc;
+        line(format!(
+            "{:<9} {:<28} {:>7.4} {:>7.4} {:>6.3} {:>6.2} {:>9.3e} {:>7.4} {:>6.3} {:>6.2} {:>9.3e}  \
+             [{:.2e}, {:.2e}] {:>6}",
+            case,
+            r.method,
+            r.fos_deterministic,
+            r.fos_mean_fosm,
+            r.fos_sd_fosm,
+            r.beta_fosm,
+            r.p_failure_fosm,
+            r.fos_mean_mc,
+            r.fos_sd_mc,
+            r.beta_mc,
+            p.estimate,
+            p.ci95[0],
+            p.ci95[1],
+            p.members
+        ));
+        if r.failed_samples > 0 {
+            line(format!("          {} samples gave no factor of safety", r.failed_samples));
+        }
+    }
+    if let Some(first) = rows.first() {
+        line(format!(
+            "each sample: least FoS over {} surfaces (critical + near-critical)",
+            first.surfaces
+        ));
+        for i in &first.inputs {
+            line(format!("  {}: {}", i.name, i.distribution));
         }
     }
     o

@@ -32,6 +32,10 @@
 //! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
 //! stays the flood alone (sweeps and benches call it in loops).
 //!
+//! Slope reliability ([`reliability`]): [`reliability::run_reliability`] takes the `GeotechRun`
+//! of the stability stage and gives FOSM and Monte-Carlo β and P(FoS < 1) per load case and
+//! method (`[reliability]`).
+//!
 //! Calibration ([`calibrate`], issue 7 item 2): the SCS curve number (and optionally λ) from
 //! observed storms by inverse water balance on the pond level record, and one conductivity
 //! parameter of a section material from piezometers, with the data read from the twin's
@@ -58,6 +62,7 @@ pub mod drill;
 pub mod forcing;
 pub mod geotech;
 pub mod nowcast;
+pub mod reliability;
 pub mod report;
 pub mod seepage;
 pub mod stability;

@@ -30,6 +30,8 @@ pub struct Scenario {
     pub seepage: Option<SeepageSpec>,
     /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
+    /// `[reliability]`: random variables of the slope-reliability analysis, when given.
+    pub reliability: Option<crate::reliability::ReliabilitySpec>,
     /// `[inspection]`: the latest safety inspection (status inputs).
     pub inspection: Option<tailtwin_risk::status::Inspection>,
     /// `[warnings]`: pond levels and site warning thresholds (defaults when absent).

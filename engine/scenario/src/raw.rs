@@ -29,6 +29,7 @@ pub struct RawScenario<S = RawStructure> {
     pub section: Vec<crate::section::RawDamSection>,
     pub seepage: Option<crate::seepage::RawSeepage>,
     pub dambreak: Option<crate::dambreak::RawDambreak>,
+    pub reliability: Option<crate::reliability::RawReliability>,
     pub inspection: Option<crate::inspection::RawInspection>,
     pub warnings: Option<crate::inspection::RawWarnings>,
 }
@@ -50,6 +51,7 @@ impl<S> RawScenario<S> {
             section: self.section,
             seepage: self.seepage,
             dambreak: self.dambreak,
+            reliability: self.reliability,
             inspection: self.inspection,
             warnings: self.warnings,
         }

@@ -45,6 +45,9 @@ pub(crate) fn validate(
             let facts = pond.as_ref().map(|p| (p.crest.m(), p.bottom.m(), p.total_storage_m3));
             crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
         });
+    let reliability = raw.reliability.as_ref().and_then(|r| {
+        crate::reliability::reliability(r, &raw.material, raw.stability.as_ref(), &mut cx.problems)
+    });
     let inspection = crate::inspection::inspection(raw.inspection.as_ref(), &mut cx.problems);
     let warnings =
         crate::inspection::warnings(raw.warnings.as_ref(), pond.as_ref(), &mut cx.problems);
@@ -105,6 +108,7 @@ pub(crate) fn validate(
             sections,
             seepage,
             dambreak,
+            reliability,
             inspection,
             warnings: warnings.unwrap_or_default(),
             source_toml: source_toml.to_owned(),

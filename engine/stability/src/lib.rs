@@ -76,6 +76,15 @@
 //! none of the trials that cut a sliding mass). Surfaces must stay inside the section (else
 //! [`StabilityError::SurfaceOutsideSection`]); searches skip such trials and count them.
 //!
+//! # Reliability
+//! [`reliability`] gives the distribution of F on a fixed set of surfaces: random c′, φ′ (or
+//! tan φ′), γ, s_u per material and a pore-water variable ([`PoreAdjustment`]: a head offset Δh
+//! of the phreatic surface, or a factor on u), normal or lognormal, with c′–φ′ correlation
+//! (Nataf, Cholesky); FOSM mean value (μ_F = F(μ), σ_F² = Σ g_i g_j ρ_ij σ_i σ_j by central
+//! differences, β = (μ_F − 1)/σ_F, P = Φ(−β)) and seeded Monte-Carlo (per-sample ChaCha8 seeds,
+//! least F over the surfaces, P(F < 1) with its Wilson interval). Approximation: the critical
+//! surface is not searched again per sample.
+//!
 //! # Search and determinism
 //! Trials run in parallel with rayon into an indexed vector; the minimum, the FoS map (least F
 //! over the radii per centre) and the near-critical list are reduced sequentially in index order,
@@ -106,6 +115,13 @@
 //! - Slice tables: each method's base normal force satisfies that method's equilibrium
 //!   (`slice_table_normal_forces_satisfy_each_methods_equilibrium`); a method converging on no
 //!   searched trial is an error, not a number (`a_method_that_never_converges_is_reported_as_such`).
+//! - Reliability (`tests/reliability.rs`): FOSM exact and MC within its Wilson interval for the
+//!   linear limit state F = tan φ′/tan β with normal tan φ′
+//!   (`linear_limit_state_fosm_is_exact_and_monte_carlo_covers_it`); with normal φ′ the exact
+//!   P = Φ((β − μ_φ)/σ_φ) lies in the MC interval and FOSM's outside it
+//!   (`nonlinear_limit_state_separates_fosm_from_monte_carlo`); P falls and β rises with mean c′;
+//!   MC identical on 1 and 2 threads; sampled c′–φ′ correlation = the asked ρ; the head offset
+//!   equals a raised phreatic line; bad variables are errors naming them.
 //! - The T1–T3 scenario files through the pipeline and `tailtwin stability --json`:
 //!   `tests/stability_cases.rs` in the workspace.
 
@@ -115,6 +131,7 @@ pub mod load_case;
 pub mod methods;
 pub mod model;
 pub mod problem;
+pub mod reliability;
 pub mod search;
 pub mod section;
 pub mod surface;
@@ -128,7 +145,9 @@ pub use methods::{
     IntersliceFunction, Method, Solution, SolverSettings, base_normal_forces, janbu_f0, solve,
 };
 pub use model::{Material, SlopeModel, Zone, profile_polygon};
-pub use problem::{Loads, PondedWater, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack};
+pub use problem::{
+    Loads, PondedWater, PoreAdjustment, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack,
+};
 pub use search::{
     CentreGrid, CircleTrials, FosMap, NonCircular, Radii, SearchResult, SearchSettings,
     SurfaceResult, Trial, analyse_surface, evaluate, optimise_noncircular, search,
