@@ -150,6 +150,7 @@
 //! `write_geotech_gives_results_and_summary_that_read_back`,
 //! `geotech_groups_reject_nan_and_are_deterministic`.
 
+mod assessment;
 mod atomic;
 mod codes;
 mod error;
