@@ -14,6 +14,7 @@ mod flood;
 mod rating;
 mod run;
 mod seepage;
+mod serve;
 mod stability;
 
 use clap::{Parser, Subcommand};
@@ -50,21 +51,25 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// Serve a portfolio output folder read-only: the portfolio page, each pond's report and
+    /// files, and a JSON API (/api/portfolio, /api/ponds/<id>), on 127.0.0.1 by default.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let args = match &cli.command {
+    let threads = match &cli.command {
         Command::Check(a)
         | Command::Run(a)
         | Command::Flood(a)
         | Command::Rating(a)
         | Command::Seepage(a)
-        | Command::Dambreak(a) => a,
-        Command::Stability(a) => &a.common,
+        | Command::Dambreak(a) => a.threads(),
+        Command::Stability(a) => a.common.threads(),
+        Command::Serve(_) => 1,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
-    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
         return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
     }
     let result = match &cli.command {
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(status) => status.into(),

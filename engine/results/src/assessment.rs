@@ -141,7 +141,13 @@ fn write_ensemble(w: &H5Writer, g: &Group, e: &EnsembleSummary) -> Result<(), Re
     if let Some(t) = &e.dambreak_trigger {
         w.text(g, "dambreak_trigger", t, "the dam-break trigger counted")?;
     }
-    w.f64_scalar(g, "min_freeboard_required", e.min_freeboard_required_m, "m", "freeboard minimum")?;
+    w.f64_scalar(
+        g,
+        "min_freeboard_required",
+        e.min_freeboard_required_m,
+        "m",
+        "freeboard minimum",
+    )?;
     w.optional_f64_scalar(g, "min_beach_required", e.min_beach_required_m, "m", "beach minimum")?;
     w.f64_scalar(g, "elapsed", e.elapsed_s, "s", "wall-clock time of the ensemble")?;
     w.f64_scalar(g, "members_per_s", e.members_per_s, "1/s", "members per second")?;
@@ -259,11 +265,7 @@ fn read_ensemble(r: &H5Reader, g: &Group) -> Result<EnsembleSummary, ResultsErro
             })
             .collect(),
         convergence: (0..est.len())
-            .map(|k| ConvergencePoint {
-                members: m[k],
-                estimate: est[k],
-                standard_error: se[k],
-            })
+            .map(|k| ConvergencePoint { members: m[k], estimate: est[k], standard_error: se[k] })
             .collect(),
         inputs: read_inputs(r, g)?,
         elapsed_s: r.f64_scalar(g, "elapsed")?,
@@ -271,7 +273,11 @@ fn read_ensemble(r: &H5Reader, g: &Group) -> Result<EnsembleSummary, ResultsErro
     })
 }
 
-fn write_reliability_row(w: &H5Writer, g: &Group, row: &ReliabilityRow) -> Result<(), ResultsError> {
+fn write_reliability_row(
+    w: &H5Writer,
+    g: &Group,
+    row: &ReliabilityRow,
+) -> Result<(), ResultsError> {
     w.text(g, "section", &row.section, "dam section")?;
     w.text(g, "load_case", &serde_name(&row.load_case), "load case (normal, flood, special)")?;
     w.text(g, "method", &row.method, "limit-equilibrium method")?;
@@ -473,4 +479,76 @@ fn read_status(r: &H5Reader, g: &Group) -> Result<SafetyStatus, ResultsError> {
         pond_warning: level(r, format!("{}/pond_warning", g.name()), &r.text(g, "pond_warning")?)?,
         score,
     })
+}
+
+/// The assessment's numbers with their JSON field paths, for the summary.json NaN check. The
+/// return period of an exceedance point is left out: ∞ there is legitimate (p = 0) and is
+/// written as `null` (see `tailtwin_core::assessment::ExceedancePoint`).
+pub(crate) fn json_fields(r: &Report, fields: &mut Vec<(String, f64)>) {
+    let prob = |name: String, p: &Probability, fields: &mut Vec<(String, f64)>| {
+        fields.push((format!("{name}.estimate"), p.estimate));
+        fields.push((format!("{name}.standard_error"), p.standard_error));
+        fields.push((format!("{name}.ci95[0]"), p.ci95[0]));
+        fields.push((format!("{name}.ci95[1]"), p.ci95[1]));
+    };
+    if let Some(e) = &r.ensemble {
+        prob("ensemble.p_overtopping".into(), &e.p_overtopping, fields);
+        prob("ensemble.p_freeboard_below_min".into(), &e.p_freeboard_below_min, fields);
+        prob("ensemble.p_beach_below_min".into(), &e.p_beach_below_min, fields);
+        if let Some(p) = &e.p_dambreak {
+            prob("ensemble.p_dambreak".into(), p, fields);
+        }
+        fields.push(("ensemble.min_freeboard_required_m".into(), e.min_freeboard_required_m));
+        if let Some(v) = e.min_beach_required_m {
+            fields.push(("ensemble.min_beach_required_m".into(), v));
+        }
+        fields.push(("ensemble.elapsed_s".into(), e.elapsed_s));
+        fields.push(("ensemble.members_per_s".into(), e.members_per_s));
+        for (k, c) in e.curves.iter().enumerate() {
+            for (i, p) in c.points.iter().enumerate() {
+                fields.push((format!("ensemble.curves[{k}].points[{i}].value"), p.value));
+                fields
+                    .push((format!("ensemble.curves[{k}].points[{i}].probability"), p.probability));
+            }
+        }
+        for (k, l) in e.return_levels.iter().enumerate() {
+            let n = format!("ensemble.return_levels[{k}]");
+            fields.push((format!("{n}.return_period_years"), l.return_period_years));
+            fields.push((format!("{n}.peak_stage_m"), l.peak_stage_m));
+            fields.push((format!("{n}.min_freeboard_m"), l.min_freeboard_m));
+        }
+        for (k, c) in e.convergence.iter().enumerate() {
+            fields.push((format!("ensemble.convergence[{k}].estimate"), c.estimate));
+            fields.push((format!("ensemble.convergence[{k}].standard_error"), c.standard_error));
+        }
+    }
+    for (k, x) in r.reliability.iter().enumerate() {
+        let n = format!("reliability[{k}]");
+        for (name, v) in [
+            ("fos_deterministic", x.fos_deterministic),
+            ("fos_mean_fosm", x.fos_mean_fosm),
+            ("fos_sd_fosm", x.fos_sd_fosm),
+            ("beta_fosm", x.beta_fosm),
+            ("p_failure_fosm", x.p_failure_fosm),
+            ("fos_mean_mc", x.fos_mean_mc),
+            ("fos_sd_mc", x.fos_sd_mc),
+            ("beta_mc", x.beta_mc),
+        ] {
+            fields.push((format!("{n}.{name}"), v));
+        }
+        prob(format!("{n}.p_failure_mc"), &x.p_failure_mc, fields);
+    }
+    if let Some(s) = &r.status {
+        for (k, w) in s.warnings.iter().enumerate() {
+            fields.push((format!("status.warnings[{k}].value ({})", w.item), w.value));
+            for (i, (_, t)) in w.thresholds.iter().enumerate() {
+                fields.push((format!("status.warnings[{k}].thresholds[{i}]"), *t));
+            }
+        }
+        fields.push(("status.score.score".into(), s.score.score));
+        fields.push(("status.score.probability".into(), s.score.probability));
+        for (k, d) in s.score.drivers.iter().enumerate() {
+            fields.push((format!("status.score.drivers[{k}].contribution"), d.contribution));
+        }
+    }
 }

@@ -224,6 +224,9 @@ fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
             None
         }
     };
+    if raw.key_county && raw.county.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        p.push("scenario.key_county", "needs `county` (the county's name)");
+    }
     let gravity = match raw.gravity_m_s2 {
         Some(g) => p.in_range("scenario.gravity_m_s2", g, 9.7, 9.9)?,
         None => tailtwin_core::G,
@@ -236,6 +239,10 @@ fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
         severe_downstream: raw.severe_downstream,
         upper_end_of_range: raw.upper_end_of_range,
         gravity,
+        key_pond: raw.key_pond,
+        underground_workers_per_shift: raw.underground_workers_per_shift,
+        county: raw.county.clone(),
+        key_county: raw.key_county,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The four plots of a flood run, each drawn by one backend-generic function so the PNG and the
 //! SVG are the same picture.
 
+pub(crate) mod assessment;
 mod geotech;
 mod hydrographs;
 mod inundation;
