@@ -38,6 +38,7 @@
 
 pub mod assess;
 pub mod dambreak;
+pub mod ensemble;
 pub mod forcing;
 pub mod geotech;
 pub mod report;

@@ -30,6 +30,8 @@ pub struct Scenario {
     pub seepage: Option<SeepageSpec>,
     /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
+    /// `[ensemble]`: the Monte-Carlo flood ensemble's uncertain inputs.
+    pub ensemble: Option<crate::ensemble::EnsembleSpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

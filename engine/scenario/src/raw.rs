@@ -29,6 +29,7 @@ pub struct RawScenario<S = RawStructure> {
     pub section: Vec<crate::section::RawDamSection>,
     pub seepage: Option<crate::seepage::RawSeepage>,
     pub dambreak: Option<crate::dambreak::RawDambreak>,
+    pub ensemble: Option<crate::ensemble::RawEnsemble>,
 }
 
 impl<S> RawScenario<S> {
@@ -48,6 +49,7 @@ impl<S> RawScenario<S> {
             section: self.section,
             seepage: self.seepage,
             dambreak: self.dambreak,
+            ensemble: self.ensemble,
         }
     }
 }

@@ -45,6 +45,19 @@ pub(crate) fn validate(
             let facts = pond.as_ref().map(|p| (p.crest.m(), p.bottom.m(), p.total_storage_m3));
             crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
         });
+    let ensemble = raw.ensemble.as_ref().and_then(|e| {
+        let runoff = catchment.as_ref().map(|c| &c.runoff);
+        let structures = structures.as_deref().unwrap_or(&[]);
+        crate::ensemble::ensemble(
+            e,
+            raw,
+            storm.as_ref(),
+            pond.as_ref(),
+            runoff,
+            structures,
+            &mut cx.problems,
+        )
+    });
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -102,6 +115,7 @@ pub(crate) fn validate(
             sections,
             seepage,
             dambreak,
+            ensemble,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },
