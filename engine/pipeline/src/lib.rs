@@ -44,6 +44,7 @@ pub mod geotech;
 pub mod report;
 pub mod seepage;
 pub mod stability;
+pub mod status;
 
 use tailtwin_core::{Elevation, FloodRun, RatingCurve};
 use tailtwin_pond::structures::{Structure, stage_grid};

@@ -29,6 +29,10 @@ pub enum RiskError {
 
     #[error(transparent)]
     LimitData(#[from] LimitDataError),
+
+    /// Inconsistent warning thresholds (`item` is the `[warnings]` key).
+    #[error("warnings.{item}: {message}")]
+    Warnings { item: String, message: String },
 }
 
 /// Why a limit-table file could not be used.

@@ -116,6 +116,7 @@ pub mod legacy;
 pub mod limits;
 mod rows;
 pub mod source;
+pub mod status;
 pub mod tables;
 pub mod types;
 

@@ -35,6 +35,7 @@ mod curves;
 pub mod dambreak;
 pub mod ensemble;
 mod error;
+pub mod inspection;
 pub mod material;
 pub mod model;
 pub mod raw;

@@ -32,6 +32,10 @@ pub struct Scenario {
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
     /// `[ensemble]`: the Monte-Carlo flood ensemble's uncertain inputs.
     pub ensemble: Option<crate::ensemble::EnsembleSpec>,
+    /// `[inspection]`: the latest safety inspection (status inputs).
+    pub inspection: Option<tailtwin_risk::status::Inspection>,
+    /// `[warnings]`: pond levels and site warning thresholds (defaults when absent).
+    pub warnings: tailtwin_risk::status::WarningSettings,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

@@ -30,6 +30,8 @@ pub struct RawScenario<S = RawStructure> {
     pub seepage: Option<crate::seepage::RawSeepage>,
     pub dambreak: Option<crate::dambreak::RawDambreak>,
     pub ensemble: Option<crate::ensemble::RawEnsemble>,
+    pub inspection: Option<crate::inspection::RawInspection>,
+    pub warnings: Option<crate::inspection::RawWarnings>,
 }
 
 impl<S> RawScenario<S> {
@@ -50,6 +52,8 @@ impl<S> RawScenario<S> {
             seepage: self.seepage,
             dambreak: self.dambreak,
             ensemble: self.ensemble,
+            inspection: self.inspection,
+            warnings: self.warnings,
         }
     }
 }

@@ -58,6 +58,9 @@ pub(crate) fn validate(
             &mut cx.problems,
         )
     });
+    let inspection = crate::inspection::inspection(raw.inspection.as_ref(), &mut cx.problems);
+    let warnings =
+        crate::inspection::warnings(raw.warnings.as_ref(), pond.as_ref(), &mut cx.problems);
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -116,6 +119,8 @@ pub(crate) fn validate(
             seepage,
             dambreak,
             ensemble,
+            inspection,
+            warnings: warnings.unwrap_or_default(),
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },

@@ -9,7 +9,10 @@
 
 use crate::error::TwinError;
 use crate::model::{Direction, Threshold, ThresholdSource, Thresholds};
-use tailtwin_core::{Confidence, Standard};
+use tailtwin_core::warning::guidance::{
+    LANDSLIDE_ORANGE_FRACTION, PHREATIC_ORANGE_FACTOR, RAINFALL_24H_M,
+};
+use tailtwin_core::{AlarmLevel, Confidence, Standard};
 
 /// Hold time before a level clears (s).
 pub const DEFAULT_HOLD_S: f64 = 3600.0;
@@ -129,8 +132,11 @@ pub fn phreatic_level(
             blue: None,
             yellow: None,
             orange: th(
-                surface_z - 1.1 * d,
-                guidance(Confidence::Verified, &format!("burial depth 1.1 × {d} m = orange")),
+                surface_z - PHREATIC_ORANGE_FACTOR * d,
+                guidance(
+                    Confidence::Verified,
+                    &format!("burial depth {PHREATIC_ORANGE_FACTOR} × {d} m = orange"),
+                ),
             ),
             red: th(surface_z - d, red),
             deadband: 0.10,
@@ -148,12 +154,15 @@ pub fn rainfall_24h() -> Thresholds {
     let r = Confidence::Recalled;
     let class =
         |name: &str| guidance(r, &format!("24 h class {name} (GB/T 28592, by analogy; tailtwin)"));
+    let depth = |level: AlarmLevel| {
+        RAINFALL_24H_M.iter().find(|(l, _)| *l == level).map(|(_, v)| *v).expect("all four")
+    };
     Thresholds {
         direction: Direction::Rising,
-        blue: th(0.025, class("大雨 25 mm")),
-        yellow: th(0.050, guidance(r, "暴雨 class: 24 h ≥ 50 mm")),
-        orange: th(0.100, class("大暴雨 100 mm")),
-        red: th(0.250, class("特大暴雨 250 mm")),
+        blue: th(depth(AlarmLevel::Blue), class("大雨 25 mm")),
+        yellow: th(depth(AlarmLevel::Yellow), guidance(r, "暴雨 class: 24 h ≥ 50 mm")),
+        orange: th(depth(AlarmLevel::Orange), class("大暴雨 100 mm")),
+        red: th(depth(AlarmLevel::Red), class("特大暴雨 250 mm")),
         deadband: 0.005,
         hold_s: DEFAULT_HOLD_S,
     }
@@ -166,7 +175,10 @@ pub fn landslide_displacement(red: Threshold) -> Result<Thresholds, TwinError> {
             direction: Direction::Rising,
             blue: None,
             yellow: None,
-            orange: th(0.8 * red.value, guidance(Confidence::Verified, "80 % of red")),
+            orange: th(
+                LANDSLIDE_ORANGE_FRACTION * red.value,
+                guidance(Confidence::Verified, "80 % of red"),
+            ),
             deadband: 0.05 * red.value.abs(),
             red: Some(red),
             hold_s: DEFAULT_HOLD_S,
