@@ -180,6 +180,14 @@ pub struct ReliabilityRow {
     pub beta_mc: f64,
     pub p_failure_mc: Probability,
     pub inputs: Vec<SampledInput>,
+    /// Monte-Carlo samples on which the method gave no factor of safety on any surface (left
+    /// out of `p_failure_mc.members`, never silently dropped).
+    #[serde(default)]
+    pub failed_samples: u64,
+    /// Slip surfaces each sample was evaluated on (the critical one and the next near-critical
+    /// ones of the deterministic search); a sample's FoS is the least over them.
+    #[serde(default)]
+    pub surfaces: usize,
 }
 
 /// How a 重大事故隐患 item was decided.

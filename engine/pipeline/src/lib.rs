@@ -41,6 +41,7 @@ pub mod dambreak;
 pub mod ensemble;
 pub mod forcing;
 pub mod geotech;
+pub mod reliability;
 pub mod report;
 pub mod seepage;
 pub mod stability;

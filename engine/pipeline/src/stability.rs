@@ -44,6 +44,9 @@ pub enum StabilityRunError {
     Stability(#[from] StabilityError),
     #[error("stability limits: {0}")]
     Risk(#[from] RiskError),
+    /// The slope-reliability analysis (see [`crate::reliability`]).
+    #[error("reliability: {0}")]
+    Reliability(#[from] tailtwin_stability::reliability::ReliabilityError),
     /// A scenario value that the stage cannot use, with its key path.
     #[error("{key}: {message}")]
     Input { key: String, message: String },

@@ -39,6 +39,7 @@ pub mod inspection;
 pub mod material;
 pub mod model;
 pub mod raw;
+pub mod reliability;
 pub mod section;
 pub mod seepage;
 pub mod stability;

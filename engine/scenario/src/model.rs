@@ -36,6 +36,8 @@ pub struct Scenario {
     pub inspection: Option<tailtwin_risk::status::Inspection>,
     /// `[warnings]`: pond levels and site warning thresholds (defaults when absent).
     pub warnings: tailtwin_risk::status::WarningSettings,
+    /// `[reliability]`: random variables of the slope-reliability analysis, when given.
+    pub reliability: Option<crate::reliability::ReliabilitySpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).

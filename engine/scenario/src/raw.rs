@@ -32,6 +32,7 @@ pub struct RawScenario<S = RawStructure> {
     pub ensemble: Option<crate::ensemble::RawEnsemble>,
     pub inspection: Option<crate::inspection::RawInspection>,
     pub warnings: Option<crate::inspection::RawWarnings>,
+    pub reliability: Option<crate::reliability::RawReliability>,
 }
 
 impl<S> RawScenario<S> {
@@ -54,6 +55,7 @@ impl<S> RawScenario<S> {
             ensemble: self.ensemble,
             inspection: self.inspection,
             warnings: self.warnings,
+            reliability: self.reliability,
         }
     }
 }

@@ -61,6 +61,9 @@ pub(crate) fn validate(
     let inspection = crate::inspection::inspection(raw.inspection.as_ref(), &mut cx.problems);
     let warnings =
         crate::inspection::warnings(raw.warnings.as_ref(), pond.as_ref(), &mut cx.problems);
+    let reliability = raw.reliability.as_ref().and_then(|r| {
+        crate::reliability::reliability(r, &raw.material, raw.stability.as_ref(), &mut cx.problems)
+    });
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -121,6 +124,7 @@ pub(crate) fn validate(
             ensemble,
             inspection,
             warnings: warnings.unwrap_or_default(),
+            reliability,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },

@@ -115,6 +115,7 @@ pub mod load_case;
 pub mod methods;
 pub mod model;
 pub mod problem;
+pub mod reliability;
 pub mod search;
 pub mod section;
 pub mod surface;
@@ -128,7 +129,9 @@ pub use methods::{
     IntersliceFunction, Method, Solution, SolverSettings, base_normal_forces, janbu_f0, solve,
 };
 pub use model::{Material, SlopeModel, Zone, profile_polygon};
-pub use problem::{Loads, PondedWater, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack};
+pub use problem::{
+    Loads, PondedWater, PoreAdjustment, PoreWater, Seismic, SlopeProblem, Surcharge, TensionCrack,
+};
 pub use search::{
     CentreGrid, CircleTrials, FosMap, NonCircular, Radii, SearchResult, SearchSettings,
     SurfaceResult, Trial, analyse_surface, evaluate, optimise_noncircular, search,

@@ -247,6 +247,22 @@ impl SlopeModel {
     pub fn materials(&self) -> &[Material] {
         &self.materials
     }
+
+    /// Replace material `index` (e.g. by a reliability sample); the zones keep their materials'
+    /// indices and the strip decomposition is kept.
+    pub fn set_material(&mut self, index: usize, material: Material) -> Result<(), StabilityError> {
+        if index >= self.materials.len() {
+            return Err(StabilityError::OutOfRange {
+                what: "material index",
+                value: index as f64,
+                range: "below the number of materials",
+            });
+        }
+        material.validate()?;
+        self.strength[index] = material.strength_terms();
+        self.materials[index] = material;
+        Ok(())
+    }
     pub fn zones(&self) -> &[Zone] {
         &self.zones
     }

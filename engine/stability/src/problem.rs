@@ -91,6 +91,26 @@ pub struct Loads {
     pub seismic: Seismic,
 }
 
+/// A change of the pore pressure of a [`PoreWater::Pressure`] source, as the reliability analysis
+/// varies it ([`crate::reliability`]): u′ = max(factor · u_Δh, 0), with u_Δh the pressure with
+/// the water raised by Δh = `head_offset_m` — a phreatic line moved up by Δh (u_Δh(x, y) =
+/// u(x, y − Δh)), a seepage field's pressure head raised by Δh everywhere (u_Δh = u + γ_w Δh,
+/// its suction above the line included, so its zero line moves up by Δh where the head varies
+/// hydrostatically) — and the water table that splits γ / γ_sat raised by Δh. r_u takes the
+/// factor only (u = factor · r_u σ_v); a dry problem takes neither.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoreAdjustment {
+    pub factor: f64,
+    pub head_offset_m: f64,
+}
+
+impl Default for PoreAdjustment {
+    /// No change: factor 1, offset 0.
+    fn default() -> Self {
+        Self { factor: 1.0, head_offset_m: 0.0 }
+    }
+}
+
 /// A complete limit-equilibrium problem: section, pore water and loads.
 #[derive(Debug, Clone)]
 pub struct SlopeProblem {
@@ -99,12 +119,20 @@ pub struct SlopeProblem {
     pub loads: Loads,
     /// Unit weight of water, N/m³.
     pub gamma_w: f64,
+    /// Change of the pore pressure (identity by default; set by the reliability analysis).
+    pub pore_adjustment: PoreAdjustment,
 }
 
 impl SlopeProblem {
     /// Dry, unloaded problem.
     pub fn dry(model: SlopeModel) -> Self {
-        Self { model, pore_water: PoreWater::Dry, loads: Loads::default(), gamma_w: GAMMA_W }
+        Self {
+            model,
+            pore_water: PoreWater::Dry,
+            loads: Loads::default(),
+            gamma_w: GAMMA_W,
+            pore_adjustment: PoreAdjustment::default(),
+        }
     }
 
     /// Check the loads and pore water (the model was checked when built).
@@ -120,6 +148,9 @@ impl SlopeProblem {
         range("seismic kh", s.kh, (0.0..1.0).contains(&s.kh), "[0, 1)")?;
         range("seismic kv", s.kv, s.kv.abs() < 1.0, "(-1, 1)")?;
         range("gamma_w (N/m3)", self.gamma_w, self.gamma_w > 0.0, "> 0")?;
+        let adj = self.pore_adjustment;
+        range("pore-pressure factor", adj.factor, adj.factor >= 0.0, ">= 0")?;
+        range("pore-pressure head offset (m)", adj.head_offset_m, true, "finite")?;
         for q in &self.loads.surcharges {
             range("surcharge pressure (Pa)", q.pressure, q.pressure >= 0.0, ">= 0")?;
             range("surcharge x_to - x_from (m)", q.x_to - q.x_from, q.x_to > q.x_from, "> 0")?;
@@ -138,24 +169,37 @@ impl SlopeProblem {
         Ok(())
     }
 
-    /// The water table at x used to split γ / γ_sat (None: all above).
+    /// The water table at x used to split γ / γ_sat (None: all above), raised by the pore
+    /// adjustment's head offset.
     pub(crate) fn water_table(&self, x: f64) -> Option<f64> {
+        let dz = self.pore_adjustment.head_offset_m;
         match &self.pore_water {
-            PoreWater::Pressure(PorePressure::Phreatic(p)) => Some(p.z_at(x)),
-            PoreWater::Pressure(PorePressure::Field(f)) => Some(f.phreatic().z_at(x)),
+            PoreWater::Pressure(PorePressure::Phreatic(p)) => Some(p.z_at(x) + dz),
+            PoreWater::Pressure(PorePressure::Field(f)) => Some(f.phreatic().z_at(x) + dz),
             PoreWater::Pressure(PorePressure::Dry) => None,
             PoreWater::Dry | PoreWater::Ru(_) => None,
         }
     }
 
-    /// Pore pressure at a slice base, Pa (suction ignored). `sigma_v` = column weight / width.
+    /// Pore pressure at a slice base, Pa (suction ignored), with the pore adjustment.
+    /// `sigma_v` = column weight / width.
     pub(crate) fn pore_pressure(&self, x: f64, y: f64, sigma_v: f64) -> f64 {
+        let adj = self.pore_adjustment;
         let u = match &self.pore_water {
             PoreWater::Dry => 0.0,
-            PoreWater::Ru(r) => r * sigma_v,
-            // Core's pressure uses its own γ_w; rescale when the problem uses another.
-            PoreWater::Pressure(p) => {
-                p.pore_pressure_pa(Point2::new(x, y)) * self.gamma_w / GAMMA_W
+            PoreWater::Ru(r) => adj.factor * r * sigma_v,
+            PoreWater::Pressure(PorePressure::Dry) => 0.0,
+            // Core's pressure uses its own γ_w; rescale when the problem uses another. The head
+            // offset raises a phreatic line (pressure of the point Δh lower) and adds γ_w Δh to
+            // a seepage field's pressure head (its suction above the line included).
+            PoreWater::Pressure(PorePressure::Phreatic(p)) => {
+                let raised = Point2::new(x, y - adj.head_offset_m);
+                adj.factor * p.pore_pressure_pa(raised) * self.gamma_w / GAMMA_W
+            }
+            PoreWater::Pressure(PorePressure::Field(f)) => {
+                adj.factor
+                    * (f.pore_pressure_pa(Point2::new(x, y)) * self.gamma_w / GAMMA_W
+                        + self.gamma_w * adj.head_offset_m)
             }
         };
         u.max(0.0)

@@ -37,7 +37,13 @@ impl SlopeProblem {
             x_max: section.pond_side.surface_until_x,
         });
         let loads = Loads { ponded_water, seismic, ..Loads::default() };
-        let problem = Self { model, pore_water, loads, gamma_w: GAMMA_W };
+        let problem = Self {
+            model,
+            pore_water,
+            loads,
+            gamma_w: GAMMA_W,
+            pore_adjustment: Default::default(),
+        };
         problem.validate()?;
         Ok(problem)
     }
