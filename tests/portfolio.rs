@@ -107,6 +107,8 @@ pub fn sample_reliability() -> Vec<ReliabilityRow> {
         fos_sd_mc: 0.097,
         beta_mc: 1.845,
         p_failure_mc: Probability::from_counts(31, 1000),
+        failed_samples: 2,
+        surfaces: 5,
         inputs: vec![SampledInput {
             name: "φ′ tailings".into(),
             distribution: "normal 30°, 2°".into(),

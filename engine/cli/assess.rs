@@ -76,12 +76,13 @@ pub fn assess(s: &Scenario, o: &AssessOptions) -> anyhow::Result<Assessed> {
     let members = o.members.or(spec.and_then(|e| e.members)).unwrap_or(DEFAULT_MEMBERS);
     let seed = o.seed.or(spec.and_then(|e| e.seed)).unwrap_or(DEFAULT_SEED);
     let reliability = match (&s.reliability, &run.geotech) {
-        (Some(_), Some(g)) => p::reliability::run_reliability(
-            s,
-            g,
-            &p::reliability::ReliabilitySettings { seed, threads: o.threads, ..Default::default() },
-        )
-        .map_err(input)?,
+        (Some(_), Some(g)) => {
+            let mut settings = p::reliability::ReliabilitySettings::from_scenario(s, o.threads);
+            if let Some(seed) = o.seed {
+                settings.seed = seed;
+            }
+            p::reliability::run_reliability(s, g, &settings).map_err(input)?
+        }
         _ => Vec::new(),
     };
     let ensemble = p::ensemble::run_ensemble(
@@ -115,8 +116,9 @@ pub fn write(dir: &Path, a: &Assessed, threads: usize) -> anyhow::Result<Vec<Pat
     if let Some(d) = &a.dambreak {
         let sub = dir.join("dambreak");
         files.extend(
-            crate::dambreak::write(&sub, d, &a.run.scenario_toml, threads)
-                .with_context(|| format!("writing the dam-break products into {}", sub.display()))?,
+            crate::dambreak::write(&sub, d, &a.run.scenario_toml, threads).with_context(|| {
+                format!("writing the dam-break products into {}", sub.display())
+            })?,
         );
     }
     Ok(files)
@@ -191,7 +193,13 @@ pub fn render(a: &Assessed) -> String {
     }
     if let Some(e) = &r.ensemble {
         let p = |x: &tailtwin::core::assessment::Probability| {
-            format!("{:.4} [{:.4}, {:.4}] ({}/{})", x.estimate, x.ci95[0], x.ci95[1], x.hits, x.members)
+            if x.members == 0 {
+                return "not applicable (0 members)".to_owned();
+            }
+            format!(
+                "{:.4} [{:.4}, {:.4}] ({}/{})",
+                x.estimate, x.ci95[0], x.ci95[1], x.hits, x.members
+            )
         };
         line(format!("  P(overtopping)/yr {}", p(&e.p_overtopping)));
         line(format!("  P(freeboard < min)/yr {}", p(&e.p_freeboard_below_min)));

@@ -7,10 +7,12 @@
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
 
+mod assess;
 mod check;
 mod common;
 mod dambreak;
 mod flood;
+mod portfolio;
 mod rating;
 mod run;
 mod seepage;
@@ -51,6 +53,14 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// The pre-flood-season assessment: design flood + checks, seepage and stability,
+    /// reliability, the flood ensemble, the dam break, then the safety status (重大事故隐患,
+    /// warning levels, legacy class) and risk score, in one report (exit 1: a check failed or
+    /// a major hazard is present).
+    Assess(assess::AssessArgs),
+    /// Assess every *.toml scenario of a folder (a city's ponds) and rank them: ranking.csv,
+    /// ranking.json, the portfolio page index.html and one folder per pond.
+    Portfolio(portfolio::PortfolioArgs),
     /// Serve a portfolio output folder read-only: the portfolio page, each pond's report and
     /// files, and a JSON API (/api/portfolio, /api/ponds/<id>), on 127.0.0.1 by default.
     Serve(serve::ServeArgs),
@@ -66,6 +76,8 @@ fn main() -> ExitCode {
         | Command::Seepage(a)
         | Command::Dambreak(a) => a.threads(),
         Command::Stability(a) => a.common.threads(),
+        Command::Assess(a) => a.common.threads(),
+        Command::Portfolio(a) => a.threads(),
         Command::Serve(_) => 1,
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
@@ -80,6 +92,8 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Assess(a) => assess::run(a),
+        Command::Portfolio(a) => portfolio::run(a),
         Command::Serve(a) => serve::run(a),
     };
     match result {

@@ -49,6 +49,9 @@ pub fn cell_badge(cell: &str) -> String {
 
 /// "0.0123 [0.0101, 0.0150] (123/10000)".
 pub fn probability_text(p: &Probability) -> String {
+    if p.members == 0 {
+        return "— <span class=\"note\">不适用 / not applicable (0 members)</span>".into();
+    }
     format!(
         "{} <span class=\"note\">[{}, {}] 95 %, {}/{}</span>",
         sci(p.estimate),

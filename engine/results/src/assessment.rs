@@ -71,8 +71,13 @@ fn write_probability(
     what: &str,
 ) -> Result<(), ResultsError> {
     let g = w.group(parent, name)?;
-    w.f64_scalar(&g, "estimate", p.estimate, UNITS_ONE, &format!("{what}: hits / members"))?;
-    w.f64_scalar(&g, "standard_error", p.standard_error, UNITS_ONE, "binomial standard error")?;
+    // No members (e.g. no beach to count against): estimate and error are NaN by definition,
+    // stored as the documented missing value.
+    let (est, se) =
+        if p.members == 0 { (None, None) } else { (Some(p.estimate), Some(p.standard_error)) };
+    let d = format!("{what}: hits / members (NaN when members = 0)");
+    w.optional_f64s(&g, "estimate", &[est], UNITS_ONE, &d)?;
+    w.optional_f64s(&g, "standard_error", &[se], UNITS_ONE, "binomial standard error")?;
     w.f64s(&g, "ci95", &p.ci95, UNITS_ONE, "Wilson 95 % interval [low, high]")?;
     w.u64_scalar(&g, "hits", p.hits, UNITS_ONE, "members (samples) where the event happened")?;
     w.u64_scalar(&g, "members", p.members, UNITS_ONE, "members (samples) counted")?;
@@ -82,9 +87,12 @@ fn write_probability(
 fn read_probability(r: &H5Reader, parent: &Group, name: &str) -> Result<Probability, ResultsError> {
     let g = r.group(parent, name)?;
     let ci = r.f64s_len(&g, "ci95", 2)?;
+    let one = |name: &str| -> Result<f64, ResultsError> {
+        Ok(r.optional_f64s(&g, name, 1)?[0].unwrap_or(f64::NAN))
+    };
     Ok(Probability {
-        estimate: r.f64_scalar(&g, "estimate")?,
-        standard_error: r.f64_scalar(&g, "standard_error")?,
+        estimate: one("estimate")?,
+        standard_error: one("standard_error")?,
         ci95: [ci[0], ci[1]],
         hits: r.u64_scalar(&g, "hits")?,
         members: r.u64_scalar(&g, "members")?,
@@ -295,6 +303,8 @@ fn write_reliability_row(
         w.f64_scalar(g, name, v, UNITS_ONE, d)?;
     }
     write_probability(w, g, "p_failure_mc", &row.p_failure_mc, "Monte-Carlo P(FoS < 1)")?;
+    w.u64_scalar(g, "failed_samples", row.failed_samples, UNITS_ONE, "samples with no FoS")?;
+    w.u64_scalar(g, "surfaces", row.surfaces as u64, UNITS_ONE, "slip surfaces per sample")?;
     write_inputs(w, g, &row.inputs)
 }
 
@@ -314,6 +324,8 @@ fn read_reliability_row(r: &H5Reader, g: &Group) -> Result<ReliabilityRow, Resul
         beta_mc: r.f64_scalar(g, "beta_mc")?,
         p_failure_mc: read_probability(r, g, "p_failure_mc")?,
         inputs: read_inputs(r, g)?,
+        failed_samples: r.u64_scalar(g, "failed_samples")?,
+        surfaces: r.u64_scalar(g, "surfaces")? as usize,
     })
 }
 
@@ -486,8 +498,11 @@ fn read_status(r: &H5Reader, g: &Group) -> Result<SafetyStatus, ResultsError> {
 /// written as `null` (see `tailtwin_core::assessment::ExceedancePoint`).
 pub(crate) fn json_fields(r: &Report, fields: &mut Vec<(String, f64)>) {
     let prob = |name: String, p: &Probability, fields: &mut Vec<(String, f64)>| {
-        fields.push((format!("{name}.estimate"), p.estimate));
-        fields.push((format!("{name}.standard_error"), p.standard_error));
+        // With no members the estimate is NaN by definition (written as null).
+        if p.members > 0 {
+            fields.push((format!("{name}.estimate"), p.estimate));
+            fields.push((format!("{name}.standard_error"), p.standard_error));
+        }
         fields.push((format!("{name}.ci95[0]"), p.ci95[0]));
         fields.push((format!("{name}.ci95[1]"), p.ci95[1]));
     };

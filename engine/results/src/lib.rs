@@ -133,7 +133,7 @@
 //!
 //! ## Risk assessment (when the Report has `ensemble`, `reliability` or `status`)
 //! Written by `tailtwin assess` / `portfolio`; each group only when present. A probability
-//! `P` is a subgroup `{estimate, standard_error}` (1, ()), `ci95` (1, (2): Wilson 95 %),
+//! `P` is a subgroup `{estimate, standard_error}` (1, (1); NaN = missing when `members` = 0), `ci95` (1, (2): Wilson 95 %),
 //! `{hits, members}` (u64 ()). Enum values are stored as their JSON names.
 //!
 //! | path | type, shape | units | content |
@@ -149,7 +149,7 @@
 //! | `/risk/ensemble/curves/curve_NN/{value, probability, return_period}` | f64 | curve units, 1, years | points; `return_period` NaN = infinite (p = 0) |
 //! | `/risk/reliability@rows`, `reliability/row_NN/{section, load_case, method}` | u64 attr, str () | - | one row per section, load case, method |
 //! | `/risk/reliability/row_NN/{fos_deterministic, fos_mean_fosm, fos_sd_fosm, beta_fosm, p_failure_fosm, fos_mean_mc, fos_sd_mc, beta_mc}` | f64 () | 1 | FOSM and Monte-Carlo |
-//! | `/risk/reliability/row_NN/p_failure_mc` | P | 1 | Monte-Carlo P(FoS < 1); plus `input_names`, `input_distributions` |
+//! | `/risk/reliability/row_NN/p_failure_mc` | P | 1 | Monte-Carlo P(FoS < 1); plus `failed_samples`, `surfaces` (u64 (), 1), `input_names`, `input_distributions` |
 //! | `/risk/status/{major_hazard, pond_warning}` | u8 flag, str () | 1, - | any 重大事故隐患; GB 39496 roll-up level |
 //! | `/risk/status/hazards/{number, text_zh, text_en, basis, evidence, present}` | u64, str, u8 (h) | 1, -, - | the hazard items; `present` 0 absent, 1 present, 2 not assessed |
 //! | `/risk/status/legacy/{class, reasons, note}` | str | - | AQ 2006-2005 class (superseded) |
