@@ -36,7 +36,8 @@ check="target/$dir/examples/e2e_check"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  set +e
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi
   if [ -n "${E2E_KEEP:-}" ]; then mkdir -p "$E2E_KEEP" && cp -r "$work"/. "$E2E_KEEP"/; fi
   rm -rf "$work"
 }

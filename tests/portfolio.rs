@@ -349,3 +349,132 @@ fn report_opens_with_the_supervisor_summary_and_assessment_plots() {
     assert!(!html.contains("id=\"summary\""));
     assert!(!plain.path().join("plots/risk_matrix.png").exists());
 }
+
+/// Runs the binary; returns (exit code, stdout, stderr).
+fn tailtwin(args: &[&str]) -> (Option<i32>, String, String) {
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_tailtwin")).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn city(name: &str) -> std::path::PathBuf {
+    crate::common::root().join("scenarios/city").join(name)
+}
+
+// Goal: `portfolio` on a folder without scenarios (empty, or only other files) and on a missing
+// folder is bad input (exit 2) with a message naming the folder; nothing is written.
+#[test]
+fn portfolio_of_an_empty_folder_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    fs::write(empty.join("notes.txt"), "no scenarios here").unwrap();
+    let out = tmp.path().join("out");
+    for dir in [empty.clone(), tmp.path().join("missing")] {
+        let (code, _, err) =
+            tailtwin(&["portfolio", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(dir.to_str().unwrap()), "{err}");
+    }
+    assert!(!out.exists());
+}
+
+// Goal: one broken scenario among good ones is reported (file and the key-path error, in the
+// JSON ranking, the CSV and the page) and the good ones are still assessed and ranked, key pond
+// first; exit 1 (a scenario could not be assessed). Setup: two light city ponds (C, F; F has
+// `underground_workers_per_shift = 12`, not a key pond) made key/non-key by a copy with
+// `key_pond = true`, plus a scenario with a missing `[pond] crest_m`; 30 members.
+#[test]
+fn one_broken_scenario_is_reported_and_the_rest_ranked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ponds");
+    fs::create_dir(&dir).unwrap();
+    let c = fs::read_to_string(city("c-water-retaining.toml")).unwrap();
+    let f = fs::read_to_string(city("f-centerline-rating.toml")).unwrap();
+    fs::write(dir.join("c.toml"), &c).unwrap();
+    let f_key = f.replacen("underground_workers_per_shift = 12", "key_pond = true", 1);
+    assert_ne!(f_key, f);
+    fs::write(dir.join("f.toml"), f_key).unwrap();
+    fs::write(dir.join("broken.toml"), c.replacen("crest_m = 522.0\n", "", 1)).unwrap();
+    let out = tmp.path().join("out");
+    let (code, stdout, err) = tailtwin(&[
+        "portfolio",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--members",
+        "30",
+        "--json",
+        "--quiet",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    let p: tailtwin::viz::portfolio::Portfolio = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = p.ponds.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["f", "c"], "key pond first");
+    assert!(p.ponds[0].key_pond && !p.ponds[1].key_pond);
+    assert_eq!(p.failed.len(), 1);
+    assert_eq!(p.failed[0].file, "broken.toml");
+    assert!(p.failed[0].error.contains("pond.crest_m"), "{}", p.failed[0].error);
+    let on_disk: tailtwin::viz::portfolio::Portfolio =
+        serde_json::from_str(&fs::read_to_string(out.join("ranking.json")).unwrap()).unwrap();
+    assert_eq!(on_disk, p);
+    let csv = fs::read_to_string(out.join("ranking.csv")).unwrap();
+    assert!(csv.lines().nth(3).is_some_and(|l| l.starts_with(",broken.toml,")), "{csv}");
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(unbalanced(&html), None);
+    assert!(html.find("id=\"pond-f\"").unwrap() < html.find("id=\"pond-c\"").unwrap());
+    assert!(html.contains("pond.crest_m"));
+    for id in ["c", "f"] {
+        let report = read_summary_json(&out.join("ponds").join(id).join("summary.json")).unwrap();
+        let e = report.ensemble.as_ref().expect("ensemble");
+        assert_eq!(e.members + e.failed_members, 30);
+        assert!(report.status.is_some());
+        assert!(out.join("ponds").join(id).join("plots/risk_matrix.png").exists());
+        // The file holds the same Report.
+        let run = read_results_h5(&out.join("ponds").join(id).join("results.h5")).unwrap();
+        assert_eq!(run.report.status, report.status);
+    }
+}
+
+// Goal: `assess` exits 1 when a major hazard or a failed check is present and 0 when neither;
+// the Report it prints has the ensemble (with the members asked for), the status and the
+// score; reruns with the same seed give the same probabilities. Setup: city pond E (near
+// failure: blocked tower, fails freeboard) and city pond C (passes), 30 members.
+#[test]
+fn assess_exit_status_follows_checks_and_major_hazards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |file: &str, out: &str| {
+        let (code, stdout, err) = tailtwin(&[
+            "assess",
+            city(file).to_str().unwrap(),
+            "--members",
+            "30",
+            "--seed",
+            "3",
+            "--json",
+            "--quiet",
+            "--out",
+            tmp.path().join(out).to_str().unwrap(),
+        ]);
+        let v: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+        (code, serde_json::from_value::<tailtwin::core::Report>(v["report"].clone()).unwrap())
+    };
+    let (code, e) = run("e-near-failure.toml", "e");
+    assert_eq!(code, Some(1));
+    let s = e.status.as_ref().unwrap();
+    assert!(
+        s.major_hazard || e.checks.iter().any(|c| c.status == tailtwin::core::CheckStatus::Fail)
+    );
+    let (code, c) = run("c-water-retaining.toml", "c");
+    assert_eq!(code, Some(0), "{:?}", c.checks);
+    assert!(!c.status.as_ref().unwrap().major_hazard);
+    let ens = c.ensemble.as_ref().unwrap();
+    assert_eq!(ens.members + ens.failed_members, 30);
+    let (_, again) = run("c-water-retaining.toml", "c2");
+    assert_eq!(again.ensemble.unwrap().p_overtopping, ens.p_overtopping);
+}

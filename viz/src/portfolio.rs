@@ -269,7 +269,7 @@ pub fn render_portfolio_html(p: &Portfolio) -> String {
             esc(&e.file),
             esc(e.grade.as_deref().unwrap_or("—")),
             e.pond_warning.map_or("—".into(), level_badge),
-            e.score.map_or("—".into(), num),
+            e.score.map_or("—".into(), |s| format!("{s:.1}")),
             e.matrix_cell.as_deref().map_or("—".into(), |c| format!(
                 "{} <span class=\"note\">L{} × C{}</span>",
                 cell_badge(c),
