@@ -2,7 +2,8 @@
 //!
 //! `tailtwin <command> <scenario> [--out DIR] [--json] [--threads N] [--quiet]`
 //!
-//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`); 2 bad input (the scenario or a file
+//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`; `assess` also on a
+//! 重大事故隐患, `portfolio` when any pond fails or a scenario could not be assessed); 2 bad input (the scenario or a file
 //! it names: every problem is printed to stderr with its key path); 3 any other failure (writing
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
