@@ -2,6 +2,7 @@
 //! it checks and starts with a comment: goal, setup, reference, tolerance and why.
 
 mod breach;
+mod calibrate;
 mod cli;
 mod common;
 mod dambreak;
@@ -10,6 +11,7 @@ mod geotech_pipeline;
 mod hydrology;
 mod inundation;
 mod portfolio;
+mod nowcast;
 mod results_viz;
 mod results_viz_geotech;
 mod risk_checks;
@@ -21,5 +23,8 @@ mod seepage_cli;
 mod serve;
 mod stability;
 mod stability_cases;
+mod status;
+mod status_score;
 mod structures;
 mod twin;
+mod twin_cli;

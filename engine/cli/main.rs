@@ -9,6 +9,7 @@
 //! and problems go to stderr.
 
 mod assess;
+mod calibrate;
 mod check;
 mod common;
 mod dambreak;
@@ -19,6 +20,8 @@ mod run;
 mod seepage;
 mod serve;
 mod stability;
+mod twin;
+mod twin_out;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -65,10 +68,28 @@ enum Command {
     /// Serve a portfolio output folder read-only: the portfolio page, each pond's report and
     /// files, and a JSON API (/api/portfolio, /api/ponds/<id>), on 127.0.0.1 by default.
     Serve(serve::ServeArgs),
+    /// Calibrate the runoff curve number (--runoff) or a seepage conductivity parameter
+    /// (--seepage) from the monitoring store's data; saves the fit as a model state.
+    Calibrate(Box<calibrate::CalibrateArgs>),
+    /// The digital twin: `init CONFIG`, `ingest DB FILES…`, `status DB`, `nowcast DB --forecast
+    /// FILE`, `replay DB --from T1 --to T2`.
+    Twin(twin::TwinArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Calibrate(a) = &cli.command {
+        return calibrate::main(a);
+    }
+    if let Command::Twin(a) = &cli.command {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(a.threads()).build_global() {
+            return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
+        }
+        return match twin::run(a) {
+            Ok(status) => status.into(),
+            Err(e) => common::report_error(&e),
+        };
+    }
     let threads = match &cli.command {
         Command::Check(a)
         | Command::Run(a)
@@ -80,6 +101,7 @@ fn main() -> ExitCode {
         Command::Assess(a) => a.common.threads(),
         Command::Portfolio(a) => a.threads(),
         Command::Serve(_) => 1,
+        Command::Calibrate(_) | Command::Twin(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
@@ -96,6 +118,8 @@ fn main() -> ExitCode {
         Command::Assess(a) => assess::run(a),
         Command::Portfolio(a) => portfolio::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Calibrate(_) => unreachable!("handled above"),
+        Command::Twin(_) => unreachable!("handled above"),
     };
     match result {
         Ok(status) => status.into(),

@@ -129,10 +129,10 @@ pub mod guidance {
     use super::AlarmLevel;
 
     /// Phreatic line: orange when the burial depth falls to this multiple of the red (minimum)
-    /// depth [V].
+    /// depth (verified).
     pub const PHREATIC_ORANGE_FACTOR: f64 = 1.1;
 
-    /// Landslide displacement: orange at this fraction of red [V].
+    /// Landslide displacement: orange at this fraction of red (verified).
     pub const LANDSLIDE_ORANGE_FRACTION: f64 = 0.8;
 
     /// Trailing 24 h rainfall, m: yellow at the 暴雨 class 50 mm (guidance, value recalled); blue

@@ -32,16 +32,27 @@
 //! to the report's table (the flood's own numbers and checks do not change). `run_flood` itself
 //! stays the flood alone (sweeps and benches call it in loops).
 //!
+//! Calibration ([`calibrate`], issue 7 item 2): the SCS curve number (and optionally λ) from
+//! observed storms by inverse water balance on the pond level record, and one conductivity
+//! parameter of a section material from piezometers, with the data read from the twin's
+//! monitoring store (`tailtwin-twin`) and the results saved there as model states; equations,
+//! assumptions and tests in the module docs.
+//! The twin's nowcast and replay ([`nowcast`]): the current state from the monitoring store
+//! (`tailtwin-twin`), ensemble routing of rain forecasts from the current stage, bands,
+//! threshold crossings, warning levels and lead times (tests/nowcast.rs, tests/twin_cli.rs).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).
 
 pub mod assess;
+pub mod calibrate;
 pub mod dambreak;
 pub mod ensemble;
 pub mod forcing;
 pub mod geotech;
 pub mod reliability;
+pub mod nowcast;
 pub mod report;
 pub mod seepage;
 pub mod stability;

@@ -37,6 +37,19 @@
 //!    time) and the GISTM (2020) consequence class (Low … Extreme), as data in
 //!    `data/consequence.toml` with source and confidence per row ([`assess_consequence`]).
 //!
+//! 5. **Safety status** ([`status`]): the twelve 重大事故隐患 items (4, 6, 7, 8, 9 decided from the
+//!    run's check rows, stability rows and structure condition factors; all from the inspection
+//!    record), the legacy AQ 2006-2005 class with every criterion listed (superseded; the
+//!    0.98–1.00 × required FoS gap → at least 病库 with a note), the warning level per item with
+//!    the GB 39496 roll-up (thresholds from the GB 51108 guidance values in
+//!    `tailtwin_core::warning::guidance`, shared with the twin), and the 0–100 risk score —
+//!    75 · clamp((log₁₀ P + (c − 1) + 6)/9, 0, 1) + min(25, Σ wᵢ dᵢ) with P the annual failure
+//!    probability (ensemble / reliability, else documented proxies), c the consequence index
+//!    (GISTM class, else the grade) and dᵢ the failing-margin deficits, floored at 60 when a
+//!    重大事故隐患 is present ([`status::score`]). Verified by the unit tests in `status` (score
+//!    monotonicity on a grid, normal CDF) and tests/status.rs (hand-worked classes, items,
+//!    roll-up, the demo, monotonicity in spillway width and crest height, bad input).
+//!
 //! # The checks (row id — meaning — clause)
 //!
 //! | id | requirement | clause |
@@ -71,10 +84,10 @@
 //! equal to its minimum passes (≥). The drain rule reads "within 72 h": equal passes (≤). Values are
 //! compared as computed — no rounding, no tolerance.
 //!
-//! **Validity.** Checks of one operating period at the design flood level. Seismic freeboard (§4.2.4),
-//! phreatic burial depth and slope stability checks are not yet wired (the FoS minima are in the
-//! tables for that work); of the AQ 2006-2005 legacy safety classes only the factor-of-safety
-//! criterion is computed ([`legacy_fos_standing`]).
+//! **Validity.** Checks of one operating period at the design flood level. Seismic freeboard (§4.2.4) is not
+//! checked; the phreatic burial depth and slope stability checks are made by the pipeline's
+//! seepage and stability stages (the FoS minima are in these tables); the AQ 2006-2005 legacy classes are
+//! assigned in [`status::legacy_class`] (the FoS criterion by [`legacy_fos_standing`]).
 //!
 //! # Confidence policy
 //!

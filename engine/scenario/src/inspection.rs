@@ -169,7 +169,11 @@ pub(crate) fn warnings(
         ("pre_flood_control_level_m", r.pre_flood_control_level_m),
         ("design_flood_level_m", r.design_flood_level_m),
     ];
-    let mut last: Option<(&str, f64)> = None;
+    // The operating control level defaults to the normal level, which then bounds the others.
+    let mut last: Option<(&str, f64)> = match (r.operating_control_level_m, pond) {
+        (None, Some(pond)) => Some(("pond.normal_level_m", pond.normal_level.m())),
+        _ => None,
+    };
     for (key, v) in levels {
         let Some(v) = v else { continue };
         let path = format!("warnings.{key}");

@@ -67,22 +67,33 @@ pub fn pond_level(levels: PondLevels, min_freeboard: Threshold) -> Result<Thresh
         ),
         ..min_freeboard.source.clone()
     };
+    // The colour of each level is shared with the risk crate's status warnings.
+    let colours = tailtwin_core::warning::guidance::pond_level(
+        Some(levels.operating_control),
+        Some(levels.pre_flood_control),
+        Some(levels.design_flood),
+        levels.beach_crest,
+        min_freeboard.value,
+    );
+    let at = |level: AlarmLevel| {
+        colours.iter().find(|(l, _)| *l == level).map(|(_, z)| *z).expect("all four given")
+    };
     checked(
         Thresholds {
             direction: Direction::Rising,
             blue: th(
-                levels.operating_control,
+                at(AlarmLevel::Blue),
                 guidance(v, "operating control level (colour: tailtwin)"),
             ),
             yellow: th(
-                levels.pre_flood_control,
+                at(AlarmLevel::Yellow),
                 guidance(v, "pre-flood-season control level (colour: tailtwin)"),
             ),
             orange: th(
-                levels.design_flood,
+                at(AlarmLevel::Orange),
                 guidance(v, "design maximum flood level (colour: tailtwin)"),
             ),
-            red: th(levels.beach_crest - min_freeboard.value, red),
+            red: th(at(AlarmLevel::Red), red),
             deadband: 0.05,
             hold_s: DEFAULT_HOLD_S,
         },

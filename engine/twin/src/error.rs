@@ -33,4 +33,11 @@ pub enum TwinError {
     Corrupt(String),
     #[error("serialising {what}: {source}")]
     Json { what: &'static str, source: serde_json::Error },
+    /// A twin configuration file with problems, each with its key path (or line).
+    #[error("{file}:\n  {}", problems.join("\n  "))]
+    Config { file: String, problems: Vec<String> },
+    #[error("pond '{0}' has no twin configuration: run `tailtwin twin init CONFIG --db FILE`")]
+    NoTwinConfig(String),
+    #[error("no run {0} in the run history")]
+    UnknownRun(i64),
 }

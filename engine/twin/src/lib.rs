@@ -1,5 +1,6 @@
 //! tailtwin-twin: the digital twin's monitoring store, ingest with quality control, and alarms
-//! (issue 7, items 1 and 4; calibration, nowcast and drills come later).
+//! (issue 7, items 1 and 4), the twin configuration and the run history; the nowcast and replay
+//! that use them are `tailtwin_pipeline::nowcast`.
 //!
 //! # What it does
 //!
@@ -16,6 +17,9 @@
 //! - **Alarms** ([`Store::evaluate_alarms`] → [`AlarmEvaluation`]): blue/yellow/orange/red per
 //!   point with deadband and hold time, the point → item → pond roll-up ([`roll_up`]), a log of
 //!   raise and clear events; GB 51108 guidance defaults in [`defaults`].
+//! - **Model states** ([`Store::save_model_state`], [`Store::model_states`],
+//!   [`Store::latest_model_state`]): calibrated parameters with fit statistics and a required
+//!   [`Provenance`] (engine version, data window, method), see [`states`].
 //!
 //! ```no_run
 //! use tailtwin_twin::{Pond, Sensor, SensorKind, Store, defaults};
@@ -85,10 +89,15 @@
 //! - Alarms: `noisy_level_around_a_threshold_raises_once_and_clears_once` (hysteresis; the same
 //!   signal without it flaps), `roll_up_four_blue_points_make_a_yellow_item_and_three_yellow_items_an_orange_pond`,
 //!   `rain_alarm_follows_the_trailing_24_hour_depth` (incremental evaluation across two calls).
+//! - Model states (unit tests in [`states`]): `states_round_trip_and_the_latest_is_the_last_instant`,
+//!   `incomplete_provenance_unknown_pond_and_empty_kind_are_refused`.
+//! - Twin configuration ([`config`], `tailtwin twin init`) and the run history / latest usable
+//!   reading ([`registry`]): `config_problems_name_their_key_paths` and tests/twin_cli.rs.
 //! - Unit tests: [`roll_up`], timestamps, CSV splitting, JSON lines, quality rules, guidance
 //!   defaults.
 
 pub mod alarms;
+pub mod config;
 pub mod defaults;
 pub mod error;
 pub mod ingest;
@@ -96,12 +105,15 @@ pub mod model;
 pub mod parse;
 pub mod quality;
 pub mod query;
+pub mod registry;
 pub mod requeue;
 pub mod schema;
+pub mod states;
 pub mod store;
 pub mod synthetic;
 
 pub use alarms::{AlarmEvaluation, AlarmEvent, PointState, Scope, roll_up};
+pub use config::{LevelOverrides, NowcastDefaults, SensorConfig, TwinConfig};
 pub use error::TwinError;
 pub use ingest::IngestReport;
 pub use model::{
@@ -110,8 +122,10 @@ pub use model::{
 };
 pub use parse::{Format, Reason, Rejection};
 pub use query::{Observation, QuarantinedRow};
+pub use registry::{RunRecord, StoredConfig};
 pub use requeue::{REQUEUED_REASONS, RequeueReport};
 pub use schema::SCHEMA_VERSION;
+pub use states::{ModelState, Provenance};
 pub use store::{Durability, Store, StoreStatus};
 
 /// Parses a timestamp to UTC milliseconds. The rule, stated once:

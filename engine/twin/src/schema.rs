@@ -141,8 +141,20 @@ CREATE TABLE alarm_log (
 CREATE INDEX alarm_log_by_pond ON alarm_log(pond_id, t_ms);
 "#;
 
+/// Migration 2: the twin configuration of each pond (`tailtwin twin init`): where its scenario
+/// is, so nowcasts and replays need only the database.
+const V2: &str = r#"
+CREATE TABLE twin_config (
+    pond_id        TEXT PRIMARY KEY REFERENCES ponds(id),
+    config_path    TEXT NOT NULL,     -- the config file as given to init (absolute)
+    scenario_path  TEXT NOT NULL,     -- the pond scenario, resolved against the config (absolute)
+    config_toml    TEXT NOT NULL,     -- the config text at init, for provenance
+    updated_at     TEXT NOT NULL
+);
+"#;
+
 /// The migrations in order; the schema version is their count.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -399,7 +399,7 @@ impl Store {
     }
 }
 
-fn validate_sensor(s: &Sensor) -> Result<(), TwinError> {
+pub(crate) fn validate_sensor(s: &Sensor) -> Result<(), TwinError> {
     if s.id.trim().is_empty() || s.id.trim() != s.id {
         return Err(TwinError::InvalidInput {
             what: "sensor id",

@@ -73,7 +73,8 @@ pub struct ScoreInput {
     /// Consequence index 1–5.
     pub consequence: u8,
     pub consequence_class: Option<String>,
-    pub consequence_basis: String,
+    /// Where the consequence index comes from (中文, English).
+    pub consequence_basis: (String, String),
     pub margins: Vec<Margin>,
     /// Numbers of the present 重大事故隐患 items.
     pub major_hazards: Vec<u8>,
@@ -202,12 +203,21 @@ impl ScoreInput {
                 (Some(c), _) => (
                     ConsequenceIndex::from_gistm(c),
                     Some(c.name().to_string()),
-                    format!("GISTM {}（溃坝后果估算 / dam-break estimate）", c.name()),
+                    (
+                        format!("溃坝后果估算 GISTM {}", c.name()),
+                        format!("GISTM {} from the dam-break estimate", c.name()),
+                    ),
                 ),
-                (None, Some(g)) if (1..=5).contains(&g) => {
-                    (6 - g, None, format!("尾矿库等别 {g} 代用 / proxy from the pond grade {g}"))
-                }
-                _ => (3, None, "无等别与溃坝估算，取 3 / no grade or dam-break estimate: 3".into()),
+                (None, Some(g)) if (1..=5).contains(&g) => (
+                    6 - g,
+                    None,
+                    (format!("由尾矿库等别 {g} 代用"), format!("proxy from the pond grade {g}")),
+                ),
+                _ => (
+                    3,
+                    None,
+                    ("无等别与溃坝估算，取 3".into(), "no grade or dam-break estimate: 3".into()),
+                ),
             };
 
         // Margins.
@@ -350,8 +360,8 @@ pub fn risk_score(input: &ScoreInput) -> RiskScore {
         });
         drivers.push(Driver {
             key: "consequence".into(),
-            text_zh: format!("后果等级 {c}：{}", input.consequence_basis),
-            text_en: format!("consequence index {c}: {}", input.consequence_basis),
+            text_zh: format!("后果等级 {c}：{}", input.consequence_basis.0),
+            text_en: format!("consequence index {c}: {}", input.consequence_basis.1),
             contribution: base * b / (a + b),
         });
     }
@@ -432,7 +442,7 @@ mod tests {
             }],
             consequence: c,
             consequence_class: None,
-            consequence_basis: String::new(),
+            consequence_basis: (String::new(), String::new()),
             margins: (0..4)
                 .map(|i| Margin {
                     key: format!("m{i}"),

@@ -339,18 +339,18 @@ fn defaults(
             }
         }
         WarningItem::Rainfall24h => input.design_rain_24h_mm.map(|v| {
+            let name = |l: AlarmLevel| match l {
+                AlarmLevel::Yellow => "暴雨 class, GB 51108 commentary §8.3 (value recalled)",
+                AlarmLevel::Blue => "大雨 class, GB/T 28592 by analogy (tailtwin, recalled)",
+                AlarmLevel::Orange => "大暴雨 class, GB/T 28592 by analogy (tailtwin, recalled)",
+                _ => "特大暴雨 class, GB/T 28592 by analogy (tailtwin, recalled)",
+            };
             (
                 v,
                 guidance::RAINFALL_24H_M
                     .iter()
                     .map(|&(l, m)| {
-                        (
-                            l,
-                            1000.0 * m,
-                            "24 h rain classes (GB 51108 §8.3: yellow = 暴雨 50 mm; others GB/T \
-                             28592 by analogy; recalled)"
-                                .to_string(),
-                        )
+                        (l, 1000.0 * m, format!("design storm's wettest 24 h; {}", name(l)))
                     })
                     .collect(),
             )
