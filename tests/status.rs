@@ -564,6 +564,8 @@ fn reliability(hits: u64, members: u64) -> ReliabilityRow {
         beta_mc: 3.0,
         p_failure_mc: p,
         inputs: Vec::new(),
+        failed_samples: 0,
+        surfaces: 1,
     }
 }
 
