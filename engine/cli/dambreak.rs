@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     Ok(Status::Ok)
 }
 
-fn input(e: DambreakError) -> anyhow::Error {
+pub(crate) fn input(e: DambreakError) -> anyhow::Error {
     if e.is_input_error() {
         anyhow::Error::new(BadInput(e.to_string()))
     } else {
@@ -47,7 +47,7 @@ fn input(e: DambreakError) -> anyhow::Error {
 }
 
 /// The grids, the hydrograph and summary.json.
-fn write(
+pub(crate) fn write(
     dir: &Path,
     run: &DambreakRun,
     scenario_toml: &str,

@@ -2,20 +2,24 @@
 //!
 //! `tailtwin <command> <scenario> [--out DIR] [--json] [--threads N] [--quiet]`
 //!
-//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`); 2 bad input (the scenario or a file
+//! Exit status: 0 success; 1 a check failed (`run`, `flood`, `stability`; `assess` also on a
+//! 重大事故隐患, `portfolio` when any pond fails or a scenario could not be assessed); 2 bad input (the scenario or a file
 //! it names: every problem is printed to stderr with its key path); 3 any other failure (writing
 //! results, an internal error). `--json` prints exactly one JSON object on stdout; logs, progress
 //! and problems go to stderr.
 
+mod assess;
 mod calibrate;
 mod check;
 mod common;
 mod dambreak;
 mod drill;
 mod flood;
+mod portfolio;
 mod rating;
 mod run;
 mod seepage;
+mod serve;
 mod stability;
 mod twin;
 mod twin_out;
@@ -54,6 +58,17 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// The pre-flood-season assessment: design flood + checks, seepage and stability,
+    /// reliability, the flood ensemble, the dam break, then the safety status (重大事故隐患,
+    /// warning levels, legacy class) and risk score, in one report (exit 1: a check failed or
+    /// a major hazard is present).
+    Assess(assess::AssessArgs),
+    /// Assess every *.toml scenario of a folder (a city's ponds) and rank them: ranking.csv,
+    /// ranking.json, the portfolio page index.html and one folder per pond.
+    Portfolio(portfolio::PortfolioArgs),
+    /// Serve a portfolio output folder read-only: the portfolio page, each pond's report and
+    /// files, and a JSON API (/api/portfolio, /api/ponds/<id>), on 127.0.0.1 by default.
+    Serve(serve::ServeArgs),
     /// Calibrate the runoff curve number (--runoff) or a seepage conductivity parameter
     /// (--seepage) from the monitoring store's data; saves the fit as a model state.
     Calibrate(Box<calibrate::CalibrateArgs>),
@@ -79,20 +94,22 @@ fn main() -> ExitCode {
             Err(e) => common::report_error(&e),
         };
     }
-    let args = match &cli.command {
+    let threads = match &cli.command {
         Command::Check(a)
         | Command::Run(a)
         | Command::Flood(a)
         | Command::Rating(a)
         | Command::Seepage(a)
         | Command::Dambreak(a)
-        | Command::Drill(a) => a,
-        Command::Stability(a) => &a.common,
-        Command::Calibrate(_) => unreachable!("handled above"),
-        Command::Twin(_) => unreachable!("handled above"),
+        | Command::Drill(a) => a.threads(),
+        Command::Stability(a) => a.common.threads(),
+        Command::Assess(a) => a.common.threads(),
+        Command::Portfolio(a) => a.threads(),
+        Command::Serve(_) => 1,
+        Command::Calibrate(_) | Command::Twin(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
-    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global() {
         return common::report_error(&anyhow::anyhow!("cannot start the worker threads: {e}"));
     }
     let result = match &cli.command {
@@ -103,6 +120,9 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Assess(a) => assess::run(a),
+        Command::Portfolio(a) => portfolio::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Calibrate(_) => unreachable!("handled above"),
         Command::Twin(_) => unreachable!("handled above"),
         Command::Drill(a) => drill::run(a),

@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
 }
 
 /// A scenario name as a single, safe folder name (`/`, spaces, … become `_`).
-fn folder_name(name: &str) -> String {
+pub(crate) fn folder_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })

@@ -42,6 +42,17 @@ pub fn render_report_html_with_geotech(
     plots: &[(PlotKind, String)],
     geotech_plots: &[(GeotechPlot, String)],
 ) -> String {
+    render_report_html_full(run, plots, geotech_plots, &[])
+}
+
+/// Renders the report page with, at the top, the supervisor summary (when the Report has a
+/// status or an ensemble) and its plots (`assessment_plots`, SVG texts).
+pub fn render_report_html_full(
+    run: &FloodRun,
+    plots: &[(PlotKind, String)],
+    geotech_plots: &[(GeotechPlot, String)],
+    assessment_plots: &[(crate::assessment::AssessmentPlot, String)],
+) -> String {
     let r = &run.report;
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("{} — 调洪演算报告 / Flood routing report", r.scenario);
@@ -49,10 +60,12 @@ pub fn render_report_html_with_geotech(
         h,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&title)
+         <title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
+        esc(&title),
+        crate::assessment::CSS
     );
     let _ = writeln!(h, "<h1>尾矿库调洪演算报告 / Tailings-pond flood routing report</h1>");
+    crate::assessment::summary_section(&mut h, r, assessment_plots);
     header(&mut h, run);
     key_results(&mut h, r);
     checks(&mut h, &r.checks);

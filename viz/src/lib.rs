@@ -29,7 +29,14 @@
 //! | `seepage_NN` | section NN: zones filled by material, optional mesh, the pond at each level, the phreatic line of every level (normal blue, design flood red, given levels other colours) with its discharge, drains (filled, outlined), pipes (triangles), seepage face (thick orange) and exit points, burial depth bars with the depth at each station, the control line (dashed); the vertical exaggeration is stated on the axis when not to scale |
 //! | `stability_NN_<case>` | section NN under a load case (`normal`, `flood`, `special`): zones, the pond, the load case's phreatic line, up to 20 near-critical surfaces and the FoS grid centres coloured by FoS (colour bar), each method's critical surface in bold labelled "Bishop 1.342"; title with the load case and the required FoS and its source |
 //!
-//! Labels are bilingual ("库水位 / Pond level (m)"). PNG and SVG come from the same
+//! | `risk_matrix` | 5 × 5 likelihood × consequence grid (cells show l × c in grey), the pond's cell filled with its matrix-cell colour and the score (from `Report::status`) |
+//! | `exceedance` | each ensemble exceedance curve in a panel: annual probability (log) against the value, the Wilson 95 % band of hits = p·members at each point, the code minimum for freeboard/beach |
+//! | `return_levels` | T-year peak level and T-year minimum freeboard against the return period (log), the freeboard minimum dashed |
+//! | `convergence` | running P(overtopping) ± 1.96 SE against members (log) |
+//!
+//! The last four are the assessment plots ([`assessment::AssessmentPlot`]), drawn only when the
+//! Report has an ensemble (`exceedance`, `return_levels`, `convergence`) or a status
+//! (`risk_matrix`). Labels are bilingual ("库水位 / Pond level (m)"). PNG and SVG come from the same
 //! backend-generic drawing code, so they show the same picture. Output is deterministic.
 //!
 //! # CJK text
@@ -44,7 +51,16 @@
 //!
 //! # report.html
 //! One self-contained file: inline CSS, the four plots as inline SVG, no scripts, no external
-//! resources. Sections (中文 / English): scenario, engine version, standard applied (with its
+//! resources. When the Report has a status or an ensemble (`tailtwin assess`), the page opens
+//! with the supervisor summary ([`assessment`]): pond warning level (GB 39496 roll-up) as a
+//! coloured badge, major-hazard flag with the items present, score / 100 with the matrix cell,
+//! likelihood × consequence and consequence class, the annual failure probability used, the
+//! legacy AQ 2006 class labelled superseded, the annual probabilities of overtopping, freeboard
+//! and beach below the minimum (and dam break) each with its Wilson 95 % interval and
+//! hits/members, the ranked drivers, the 重大事故隐患 items (present / absent / not assessed,
+//! basis, evidence), the warning level per item with thresholds and source, slope reliability,
+//! the checks at a glance (failing first) and the assessment plots. Then the sections (中文 /
+//! English): scenario, engine version, standard applied (with its
 //! Chinese title; superseded editions flagged); key results (check outcome, grade, design return
 //! period, peak level and time, peak inflow and outflow, minimum freeboard and beach length,
 //! overtopping); the full check table (value, comparison, limit, unit, result coloured
@@ -66,9 +82,20 @@
 //! `unwritable_directory_is_a_typed_error`, `only_fonts_covering_the_cjk_labels_are_accepted`.
 //! Geotech (tests/results_viz_geotech.rs): `geotech_plots_are_drawn_with_bilingual_labels`,
 //! `report_has_seepage_and_stability_sections`, `redraw_from_results_gives_identical_geotech_plots`.
+//! Assessment (tests/portfolio.rs): `report_opens_with_the_supervisor_summary_and_assessment_plots`;
+//! portfolio ranking and CSV: unit tests in [`portfolio`].
+//!
+//! # Portfolio page
+//! [`portfolio`]: [`portfolio::Portfolio`] (ranking.json, served as `/api/portfolio`),
+//! [`portfolio::rank`] (key ponds first, then score, then id), [`portfolio::ranking_csv`],
+//! [`portfolio::render_portfolio_html`] (ranked table, rows coloured by warning level, matrix
+//! cell badges, links to `ponds/<id>/report.html`, failed scenarios with their errors) and
+//! [`portfolio::write_portfolio`].
+//!
 //! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
 
 pub mod drill;
+pub mod assessment;
 mod error;
 mod font;
 mod format;
@@ -76,11 +103,13 @@ mod html;
 mod html_dambreak;
 mod html_geotech;
 mod plots;
+pub mod portfolio;
 
 pub use error::VizError;
 pub use font::{CANDIDATE_FONTS, FONT_FAMILY, ensure_cjk_font};
 pub use format::escape_html;
 pub use html::render_report_html;
+pub use html::render_report_html_full;
 pub use html::render_report_html_with_geotech;
 pub use html_dambreak::{ConsequenceRow, render_dambreak_html};
 pub use plots::{
@@ -106,7 +135,11 @@ pub fn write_report_html(path: &Path, run: &FloodRun) -> Result<(), VizError> {
             .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
-    write_bytes_atomically(path, render_report_html_with_geotech(run, &plots, &geo).as_bytes())?;
+    let risk = assessment::assessment_plots(&run.report)
+        .into_iter()
+        .map(|p| assessment::render_assessment_svg(p, &run.report).map(|svg| (p, svg)))
+        .collect::<Result<Vec<_>, _>>()?;
+    write_bytes_atomically(path, render_report_html_full(run, &plots, &geo, &risk).as_bytes())?;
     Ok(())
 }
 
@@ -146,6 +179,20 @@ fn geotech_svgs(
     Ok(out)
 }
 
+/// The assessment plots of a report (empty without ensemble or status), written and as SVG.
+fn assessment_svgs(
+    dir: &Path,
+    report: &tailtwin_core::Report,
+    files: &mut Vec<PathBuf>,
+) -> Result<Vec<(assessment::AssessmentPlot, String)>, VizError> {
+    let mut out = Vec::new();
+    for (plot, paths, svg) in plots::assessment::write_assessment_plots_with_svg(dir, report)? {
+        files.extend(paths);
+        out.push((plot, svg));
+    }
+    Ok(out)
+}
+
 /// Writes everything a flood run produces into `out_dir` (created if missing):
 /// `results.h5`, `summary.json`, `plots/<name>.png` and `.svg` for every [`PlotKind`], and
 /// `report.html`. Returns the files written, in that order. Every file is written atomically.
@@ -172,8 +219,9 @@ pub fn write_all(out_dir: &Path, run: &FloodRun) -> Result<Vec<PathBuf>, VizErro
         svgs.push((*kind, svg));
     }
     let geo = geotech_svgs(&out_dir.join("plots"), run, &mut files)?;
+    let risk = assessment_svgs(&out_dir.join("plots"), &run.report, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html_with_geotech(run, &svgs, &geo).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_full(run, &svgs, &geo, &risk).as_bytes())?;
     files.push(html);
     Ok(files)
 }
@@ -191,8 +239,9 @@ pub fn redraw_from_results(results_h5: &Path, out_dir: &Path) -> Result<Vec<Path
         svgs.push((*kind, svg));
     }
     let geo = geotech_svgs(&out_dir.join("plots"), &run, &mut files)?;
+    let risk = assessment_svgs(&out_dir.join("plots"), &run.report, &mut files)?;
     let html = out_dir.join("report.html");
-    write_bytes_atomically(&html, render_report_html_with_geotech(&run, &svgs, &geo).as_bytes())?;
+    write_bytes_atomically(&html, render_report_html_full(&run, &svgs, &geo, &risk).as_bytes())?;
     files.push(html);
     Ok(files)
 }

@@ -21,7 +21,10 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// interval collapses to a point).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Probability {
+    /// NaN when `members` = 0 (written as `null` in JSON, read back as NaN).
+    #[serde(with = "nan_as_null")]
     pub estimate: f64,
+    #[serde(with = "nan_as_null")]
     pub standard_error: f64,
     /// Wilson 95 % interval [low, high].
     pub ci95: [f64; 2],
@@ -74,8 +77,36 @@ pub struct ExceedancePoint {
     /// Annual probability of the tail event at `value` (each ensemble member is one year's
     /// annual maximum).
     pub probability: f64,
-    /// 1 / probability, years (∞ where the probability is 0).
+    /// 1 / probability, years (∞ where the probability is 0; JSON has no ∞, so it is written
+    /// as `null` and `null` reads back as ∞).
+    #[serde(with = "infinite_as_null")]
     pub return_period_years: f64,
+}
+
+/// Serde for a number that may be NaN (no value): `null` in JSON.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() { s.serialize_none() } else { s.serialize_f64(*v) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// Serde for a number that may be +∞: `null` in JSON.
+mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if *v == f64::INFINITY { s.serialize_none() } else { s.serialize_f64(*v) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+    }
 }
 
 /// An empirical exceedance curve of one ensemble output.

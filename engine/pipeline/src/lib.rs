@@ -59,6 +59,7 @@ pub mod assess;
 pub mod calibrate;
 pub mod dambreak;
 pub mod drill;
+pub mod ensemble;
 pub mod forcing;
 pub mod geotech;
 pub mod nowcast;

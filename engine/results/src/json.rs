@@ -143,5 +143,6 @@ fn first_non_finite(r: &Report) -> Option<(String, f64)> {
             }
         }
     }
+    crate::assessment::json_fields(r, &mut fields);
     fields.into_iter().find(|(_, v)| !v.is_finite())
 }

@@ -131,6 +131,33 @@
 //! | `/stability/run_NN/slice_tables/table_NN@{load_case, method}`, `{x_mid, width, alpha, weight, pore_pressure, cohesion, friction_angle, normal}` | f64 | m, m, degree, N/m, Pa, Pa, degree, N/m | slice tables |
 //! | `/stability/run_NN/phreatic_lines/{load_case, offsets, points}` | | -, 1, m | phreatic line of each load case |
 //!
+//! ## Risk assessment (when the Report has `ensemble`, `reliability` or `status`)
+//! Written by `tailtwin assess` / `portfolio`; each group only when present. A probability
+//! `P` is a subgroup `{estimate, standard_error}` (1, (1); NaN = missing when `members` = 0), `ci95` (1, (2): Wilson 95 %),
+//! `{hits, members}` (u64 ()). Enum values are stored as their JSON names.
+//!
+//! | path | type, shape | units | content |
+//! |---|---|---|---|
+//! | `/risk/ensemble/{members, seed, threads, shards, failed_members}` | u64 () | 1 | ensemble size and provenance |
+//! | `/risk/ensemble/{p_overtopping, p_freeboard_below_min, p_beach_below_min, p_dambreak}` | P | 1 | annual probabilities (`p_dambreak` optional, with `dambreak_trigger` str) |
+//! | `/risk/ensemble/{min_freeboard_required, min_beach_required}` | f64 () | m | the minima counted against (beach optional) |
+//! | `/risk/ensemble/{elapsed, members_per_s}` | f64 () | s, 1/s | speed |
+//! | `/risk/ensemble/{input_names, input_distributions}` | str | - | sampled inputs in words |
+//! | `/risk/ensemble/return_levels/{return_period, peak_stage, min_freeboard}` | f64 | years, m, m | level–return-period curve |
+//! | `/risk/ensemble/convergence/{members, estimate, standard_error}` | u64, f64, f64 | 1 | running P(overtopping) |
+//! | `/risk/ensemble/curves@curves`, `curves/curve_NN/{quantity, label_zh, label_en, units, tail}` | u64 attr, str () | - | exceedance curves |
+//! | `/risk/ensemble/curves/curve_NN/{value, probability, return_period}` | f64 | curve units, 1, years | points; `return_period` NaN = infinite (p = 0) |
+//! | `/risk/reliability@rows`, `reliability/row_NN/{section, load_case, method}` | u64 attr, str () | - | one row per section, load case, method |
+//! | `/risk/reliability/row_NN/{fos_deterministic, fos_mean_fosm, fos_sd_fosm, beta_fosm, p_failure_fosm, fos_mean_mc, fos_sd_mc, beta_mc}` | f64 () | 1 | FOSM and Monte-Carlo |
+//! | `/risk/reliability/row_NN/p_failure_mc` | P | 1 | Monte-Carlo P(FoS < 1); plus `failed_samples`, `surfaces` (u64 (), 1), `input_names`, `input_distributions` |
+//! | `/risk/status/{major_hazard, pond_warning}` | u8 flag, str () | 1, - | any 重大事故隐患; GB 39496 roll-up level |
+//! | `/risk/status/hazards/{number, text_zh, text_en, basis, evidence, present}` | u64, str, u8 (h) | 1, -, - | the hazard items; `present` 0 absent, 1 present, 2 not assessed |
+//! | `/risk/status/legacy/{class, reasons, note}` | str | - | AQ 2006-2005 class (superseded) |
+//! | `/risk/status/warnings@items`, `warnings/item_NN/{item, label_zh, label_en, level, units, source}` | str () | - | warning level per item |
+//! | `/risk/status/warnings/item_NN/{value, thresholds}`, `threshold_levels` | f64 (), f64, str | item units, - | value judged and the thresholds per level |
+//! | `/risk/status/score/{score, likelihood, consequence, matrix_cell, probability, consequence_class, scheme}` | f64, u64, u64, str, f64, str, str () | 1, 1, 1, -, 1/year, -, - | risk score and matrix cell (`consequence_class` optional) |
+//! | `/risk/status/score/drivers/{key, text_zh, text_en, contribution}` | str, f64 | -, 1 | ranked drivers |
+//!
 //! The Report's `seepage` and `stability` entries are not stored twice: the reader rebuilds
 //! them as `GeotechRun::profiles()` and `stability_rows()` (which is what the pipeline puts
 //! there).
@@ -148,8 +175,12 @@
 //! tests/results_viz_geotech.rs (a computed seepage + stability fixture):
 //! `geotech_round_trip_through_results_h5_is_exact`, `every_geotech_dataset_has_units_and_description`,
 //! `write_geotech_gives_results_and_summary_that_read_back`,
-//! `geotech_groups_reject_nan_and_are_deterministic`.
+//! `geotech_groups_reject_nan_and_are_deterministic`; and in tests/portfolio.rs
+//! `assessment_groups_round_trip_exactly_through_results_h5`,
+//! `every_assessment_dataset_has_units_and_description`,
+//! `assessment_report_round_trips_through_summary_json`.
 
+mod assessment;
 mod atomic;
 mod codes;
 mod error;

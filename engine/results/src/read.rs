@@ -308,7 +308,7 @@ fn read_report(
             control_at_peak_stage: ctl[k].clone(),
         })
         .collect();
-    Ok(Report {
+    let mut report = Report {
         scenario: r.text(sg, "name")?,
         engine_version: r.text(sg, "engine_version")?,
         standard: r.parse("/risk/standard", &r.text(&risk, "standard")?)?,
@@ -338,7 +338,9 @@ fn read_report(
         ensemble: None,
         status: None,
         warnings: r.texts(&g, "warnings")?,
-    })
+    };
+    crate::assessment::read_assessment(r, &risk, &mut report)?;
+    Ok(report)
 }
 
 /// One dataset of a results file and its descriptive attributes.

@@ -308,7 +308,8 @@ fn write_risk(w: &H5Writer, root: &Group, report: &Report) -> Result<(), Results
     )?;
 
     let cg = w.group(&g, "checks")?;
-    write_check_table(w, &cg, &report.checks)
+    write_check_table(w, &cg, &report.checks)?;
+    crate::assessment::write_assessment(w, &g, report)
 }
 
 fn write_diagnostics(w: &H5Writer, root: &Group, r: &RoutedPond) -> Result<(), ResultsError> {

@@ -33,6 +33,7 @@
 pub mod build;
 mod curves;
 pub mod dambreak;
+pub mod ensemble;
 mod error;
 pub mod inspection;
 pub mod material;

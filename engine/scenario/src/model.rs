@@ -30,12 +30,14 @@ pub struct Scenario {
     pub seepage: Option<SeepageSpec>,
     /// `[dambreak]`: the breach and the downstream terrain (DEM loaded and checked).
     pub dambreak: Option<crate::dambreak::DambreakSpec>,
-    /// `[reliability]`: random variables of the slope-reliability analysis, when given.
-    pub reliability: Option<crate::reliability::ReliabilitySpec>,
+    /// `[ensemble]`: the Monte-Carlo flood ensemble's uncertain inputs.
+    pub ensemble: Option<crate::ensemble::EnsembleSpec>,
     /// `[inspection]`: the latest safety inspection (status inputs).
     pub inspection: Option<tailtwin_risk::status::Inspection>,
     /// `[warnings]`: pond levels and site warning thresholds (defaults when absent).
     pub warnings: tailtwin_risk::status::WarningSettings,
+    /// `[reliability]`: random variables of the slope-reliability analysis, when given.
+    pub reliability: Option<crate::reliability::ReliabilitySpec>,
     /// The scenario file verbatim.
     pub source_toml: String,
     /// Folder of the scenario file (CSV paths are relative to it).
@@ -82,6 +84,32 @@ pub struct Meta {
     pub upper_end_of_range: bool,
     /// m/s².
     pub gravity: f64,
+    /// Portfolio ranking keys (`key_pond`, `underground_workers_per_shift`, `county`,
+    /// `key_county`); see [`Meta::key_pond_reasons`].
+    pub key_pond: bool,
+    pub underground_workers_per_shift: Option<u32>,
+    pub county: Option<String>,
+    pub key_county: bool,
+}
+
+impl Meta {
+    /// Why the pond is a key pond (重点尾矿库) for the portfolio ranking: named by the
+    /// supervisor, more than 30 people underground per shift, or in a key county. Empty when it
+    /// is not one.
+    pub fn key_pond_reasons(&self) -> Vec<String> {
+        let mut r = Vec::new();
+        if self.key_pond {
+            r.push("重点尾矿库 / named key pond".to_owned());
+        }
+        if let Some(n) = self.underground_workers_per_shift.filter(|&n| n > 30) {
+            r.push(format!("井下每班 {n} 人 > 30 / {n} people underground per shift > 30"));
+        }
+        if self.key_county {
+            let c = self.county.as_deref().unwrap_or("—");
+            r.push(format!("重点区县 {c} / key county {c}"));
+        }
+        r
+    }
 }
 
 /// Dam construction type (decides how freeboard and beach length are measured).

@@ -29,9 +29,10 @@ pub struct RawScenario<S = RawStructure> {
     pub section: Vec<crate::section::RawDamSection>,
     pub seepage: Option<crate::seepage::RawSeepage>,
     pub dambreak: Option<crate::dambreak::RawDambreak>,
-    pub reliability: Option<crate::reliability::RawReliability>,
+    pub ensemble: Option<crate::ensemble::RawEnsemble>,
     pub inspection: Option<crate::inspection::RawInspection>,
     pub warnings: Option<crate::inspection::RawWarnings>,
+    pub reliability: Option<crate::reliability::RawReliability>,
 }
 
 impl<S> RawScenario<S> {
@@ -51,9 +52,10 @@ impl<S> RawScenario<S> {
             section: self.section,
             seepage: self.seepage,
             dambreak: self.dambreak,
-            reliability: self.reliability,
+            ensemble: self.ensemble,
             inspection: self.inspection,
             warnings: self.warnings,
+            reliability: self.reliability,
         }
     }
 }
@@ -77,6 +79,15 @@ pub struct RawMeta {
     pub upper_end_of_range: bool,
     /// Gravity, m/s² (default 9.81; SWMM comparisons use 9.81456).
     pub gravity_m_s2: Option<f64>,
+    /// Portfolio ranking (issue 6): a pond the supervisor has named a key pond (重点尾矿库).
+    #[serde(default)]
+    pub key_pond: bool,
+    /// People working underground per shift below or near the pond (> 30 makes a key pond).
+    pub underground_workers_per_shift: Option<u32>,
+    /// County (区县) the pond is in; `key_county = true` when the supervisor names it a key county.
+    pub county: Option<String>,
+    #[serde(default)]
+    pub key_county: bool,
 }
 
 /// `[pond]`.

@@ -45,12 +45,25 @@ pub(crate) fn validate(
             let facts = pond.as_ref().map(|p| (p.crest.m(), p.bottom.m(), p.total_storage_m3));
             crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
         });
-    let reliability = raw.reliability.as_ref().and_then(|r| {
-        crate::reliability::reliability(r, &raw.material, raw.stability.as_ref(), &mut cx.problems)
+    let ensemble = raw.ensemble.as_ref().and_then(|e| {
+        let runoff = catchment.as_ref().map(|c| &c.runoff);
+        let structures = structures.as_deref().unwrap_or(&[]);
+        crate::ensemble::ensemble(
+            e,
+            raw,
+            storm.as_ref(),
+            pond.as_ref(),
+            runoff,
+            structures,
+            &mut cx.problems,
+        )
     });
     let inspection = crate::inspection::inspection(raw.inspection.as_ref(), &mut cx.problems);
     let warnings =
         crate::inspection::warnings(raw.warnings.as_ref(), pond.as_ref(), &mut cx.problems);
+    let reliability = raw.reliability.as_ref().and_then(|r| {
+        crate::reliability::reliability(r, &raw.material, raw.stability.as_ref(), &mut cx.problems)
+    });
     if let (Some(spec), Some(r)) = (&mut stability, &raw.stability) {
         let context = crate::stability::StabilityContext {
             sections: raw.section.iter().map(|s| s.name.as_str()).collect(),
@@ -108,9 +121,10 @@ pub(crate) fn validate(
             sections,
             seepage,
             dambreak,
-            reliability,
+            ensemble,
             inspection,
             warnings: warnings.unwrap_or_default(),
+            reliability,
             source_toml: source_toml.to_owned(),
             base_dir: base_dir.to_path_buf(),
         },
@@ -233,6 +247,9 @@ fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
             None
         }
     };
+    if raw.key_county && raw.county.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        p.push("scenario.key_county", "needs `county` (the county's name)");
+    }
     let gravity = match raw.gravity_m_s2 {
         Some(g) => p.in_range("scenario.gravity_m_s2", g, 9.7, 9.9)?,
         None => tailtwin_core::G,
@@ -245,6 +262,10 @@ fn meta(raw: &RawMeta, cx: &mut Ctx) -> Option<Meta> {
         severe_downstream: raw.severe_downstream,
         upper_end_of_range: raw.upper_end_of_range,
         gravity,
+        key_pond: raw.key_pond,
+        underground_workers_per_shift: raw.underground_workers_per_shift,
+        county: raw.county.clone(),
+        key_county: raw.key_county,
     })
 }
 

@@ -2,6 +2,7 @@
 //! SVG are the same picture.
 
 pub(crate) mod drill;
+pub(crate) mod assessment;
 mod geotech;
 mod hydrographs;
 mod inundation;
