@@ -10,6 +10,7 @@
 mod check;
 mod common;
 mod dambreak;
+mod ensemble;
 mod flood;
 mod rating;
 mod run;
@@ -50,6 +51,12 @@ enum Command {
     /// Dam break: breach routed with the pond, then the 2D inundation downstream (--out:
     /// GeoTIFF/ASCII grids, results.h5, map, report.html and summary.json).
     Dambreak(common::Args),
+    /// Monte-Carlo flood ensemble (annual-maximum storms): P(overtopping), P(freeboard/beach
+    /// below the minimum) with 95 % intervals, exceedance curves, return levels (--shard i/N:
+    /// one block of members into a partial file).
+    Ensemble(ensemble::EnsembleArgs),
+    /// Merge ensemble shard partials into the whole ensemble's summary and member table.
+    Merge(ensemble::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +69,8 @@ fn main() -> ExitCode {
         | Command::Seepage(a)
         | Command::Dambreak(a) => a,
         Command::Stability(a) => &a.common,
+        Command::Ensemble(a) => &a.common,
+        Command::Merge(a) => return result_code(ensemble::run_merge(a)),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(args.threads()).build_global() {
@@ -75,7 +84,13 @@ fn main() -> ExitCode {
         Command::Seepage(a) => seepage::run(a),
         Command::Stability(a) => stability::run(a),
         Command::Dambreak(a) => dambreak::run(a),
+        Command::Ensemble(a) => ensemble::run(a),
+        Command::Merge(a) => ensemble::run_merge(a),
     };
+    result_code(result)
+}
+
+fn result_code(result: anyhow::Result<common::Status>) -> ExitCode {
     match result {
         Ok(status) => status.into(),
         Err(e) => common::report_error(&e),

@@ -339,6 +339,23 @@ pub(crate) fn ensemble(
             }
         }
     };
+    let storm_duration = match storm {
+        Some(StormSpec::Design { duration_s, .. }) => Some(*duration_s),
+        _ => None,
+    };
+    let all_durations: Vec<f64> = if durations.is_empty() {
+        storm_duration.into_iter().collect()
+    } else {
+        durations.iter().map(|d| d.0).collect()
+    };
+    if let Some(i) = patterns.iter().position(|(c, _)| *c == PatternChoice::ScsTypeII)
+        && let Some(d) = all_durations.iter().find(|&&d| (d - 24.0 * 3600.0).abs() > 1e-6)
+    {
+        p.push(
+            format!("ensemble.patterns[{i}]"),
+            format!("scs_type_ii is a 24 h distribution; a {} h duration is drawn", d / 3600.0),
+        );
+    }
     let storm_is_chicago = matches!(
         storm,
         Some(StormSpec::Design { pattern: crate::model::PatternSpec::Chicago { .. }, .. })
