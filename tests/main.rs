@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod dambreak;
 mod dambreak_rheology;
+mod ensemble;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;
