@@ -315,13 +315,22 @@ fn nonsense_ensemble_inputs_are_errors_with_key_paths() {
     assert!(demo_problems("[ensemble]").is_empty(), "an empty [ensemble] is the defaults");
 }
 
-// Goal: an ensemble over a scenario without an atlas storm needs an explicit depth, and an
-// observed storm cannot be sampled. Setup: the linear pond (fixed depth) without `depth`.
-// Reference: the error names ensemble.depth. Tolerance: none.
+// Goal: what depends on the rest of the scenario is refused when the ensemble runs, with the
+// key path: the default depth needs an atlas storm; AMC needs SCS-CN. Setup: the linear pond
+// (fixed-depth storm) without `depth`; the demo with the rational method. Reference: the error
+// names ensemble.depth / ensemble.amc. Tolerance: none.
 #[test]
-fn default_depth_needs_an_atlas_storm() {
-    let err = scenario::parse(&linear_pond("seed = 1", ""), &demo_dir(), "t.toml").unwrap_err();
-    assert!(err.problems().iter().any(|p| p.path == "ensemble.depth"), "{err}");
+fn run_time_checks_name_the_ensemble_key() {
+    let s = parse(&linear_pond("seed = 1", ""));
+    let settings = EnsembleSettings { members: 10, seed: 1, threads: 1, shard: None };
+    let err = run_ensemble(&s, &settings).unwrap_err().to_string();
+    assert!(err.starts_with("ensemble.depth"), "{err}");
+    let rational = demo_text().replace(
+        r#"runoff = { method = "scs_cn", curve_number = 80, amc = "II" }"#,
+        r#"runoff = { method = "rational", mu_mm_h = 5.0, m = 1.0 }"#,
+    );
+    let err = run_ensemble(&parse(&rational), &settings).unwrap_err().to_string();
+    assert!(err.starts_with("ensemble.amc"), "{err}");
 }
 
 fn tailtwin(args: &[&str]) -> Output {
