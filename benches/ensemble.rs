@@ -18,8 +18,8 @@ use std::time::Instant;
 use tailtwin::pipeline::ensemble::{EnsembleSettings, Prepared, run_ensemble};
 
 fn demo() -> tailtwin::scenario::Scenario {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/demo/valley-pond.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo/valley-pond.toml");
     tailtwin::scenario::load(&path).expect("the demo scenario")
 }
 
