@@ -247,9 +247,9 @@ fn merge_rejects_gaps_overlaps_and_foreign_parts() {
     let (a, b, c) = (part(0, 1), part(1, 1), part(1, 2));
     assert!(merge(&[a.clone(), b.clone()]).is_ok());
     let err = |r: Result<EnsembleRun, tailtwin::pipeline::PipelineError>| {
-        r.err().expect("an error").to_string()
+        r.expect_err("an error").to_string()
     };
-    assert!(err(merge(&[a.clone()])).contains("missing shard(s) 1/2"));
+    assert!(err(merge(std::slice::from_ref(&a))).contains("missing shard(s) 1/2"));
     assert!(err(merge(&[a.clone(), a.clone()])).contains("given twice"));
     assert!(err(merge(&[a.clone(), c])).contains("seed"));
     let mut other = b.clone();
