@@ -32,7 +32,9 @@ const TAIL_RANKS: usize = 100;
 /// Growth of the rank beyond the tail.
 const RANK_GROWTH: f64 = 1.05;
 
-/// The summary of `table` (the members of one run, a shard, or merged shards).
+/// The summary of `table` (the members of one run, a shard, or merged shards). More than
+/// [`MAX_FAILED_FRACTION`] failed members is an error, except for a shard (`settings.shard`),
+/// whose partial summary is provisional: the limit applies to the merged ensemble.
 pub fn summarise(
     table: &MemberTable,
     cx: &EnsembleContext,
@@ -42,7 +44,10 @@ pub fn summarise(
 ) -> Result<EnsembleSummary, PipelineError> {
     let total = table.rows.len() as u64;
     let failed: Vec<_> = table.rows.iter().filter(|r| r.outcome.is_none()).collect();
-    if total > 0 && failed.len() as f64 > MAX_FAILED_FRACTION * total as f64 {
+    if settings.shard.is_none()
+        && total > 0
+        && failed.len() as f64 > MAX_FAILED_FRACTION * total as f64
+    {
         let first = failed[0];
         return Err(PipelineError::Unsupported(format!(
             "ensemble: {} of {total} members failed (more than {} %); member {}: {}",
@@ -296,6 +301,12 @@ mod tests {
             err.contains("3 of 200 members failed") && err.contains("member 7: routing: boom"),
             "{err}"
         );
+        // A shard's summary is provisional: the limit applies when the shards are merged.
+        let shard = EnsembleSettings { shard: Some((0, 2)), ..settings };
+        let mut rows = table.rows.clone();
+        rows[9] = row(9, None);
+        let t = MemberTable { blocked_structures: Vec::new(), rows };
+        assert_eq!(summarise(&t, &cx, &shard, 1, 1.0).unwrap().failed_members, 3);
     }
 
     /// The listed ranks cover the tail one by one, then grow geometrically, ending at n.
