@@ -8,6 +8,7 @@ mod common;
 mod dambreak;
 mod dambreak_rheology;
 mod drill;
+mod ensemble;
 mod geotech_pipeline;
 mod hydrology;
 mod inundation;

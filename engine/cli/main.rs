@@ -14,6 +14,7 @@ mod check;
 mod common;
 mod dambreak;
 mod drill;
+mod ensemble;
 mod flood;
 mod portfolio;
 mod rating;
@@ -78,6 +79,12 @@ enum Command {
     /// Emergency drill: a drill file (TOML) plays its pond scenario with injects (blockages,
     /// sensor faults, a breach) → timeline, inject sheet, timeline plot (--out), dam-break map.
     Drill(common::Args),
+    /// Monte-Carlo flood ensemble (annual-maximum storms): P(overtopping), P(freeboard/beach
+    /// below the minimum) with 95 % intervals, exceedance curves, return levels (--shard i/N:
+    /// one block of members into a partial file).
+    Ensemble(ensemble::EnsembleArgs),
+    /// Merge ensemble shard partials into the whole ensemble's summary and member table.
+    Merge(ensemble::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +113,8 @@ fn main() -> ExitCode {
         Command::Assess(a) => a.common.threads(),
         Command::Portfolio(a) => a.threads(),
         Command::Serve(_) => 1,
+        Command::Ensemble(a) => a.common.threads(),
+        Command::Merge(a) => return result_code(ensemble::run_merge(a)),
         Command::Calibrate(_) | Command::Twin(_) => unreachable!("handled above"),
     };
     // Size rayon's global pool once; parallel loops anywhere in the engine use it.
@@ -126,7 +135,13 @@ fn main() -> ExitCode {
         Command::Calibrate(_) => unreachable!("handled above"),
         Command::Twin(_) => unreachable!("handled above"),
         Command::Drill(a) => drill::run(a),
+        Command::Ensemble(a) => ensemble::run(a),
+        Command::Merge(_) => unreachable!("handled above"),
     };
+    result_code(result)
+}
+
+fn result_code(result: anyhow::Result<common::Status>) -> ExitCode {
     match result {
         Ok(status) => status.into(),
         Err(e) => common::report_error(&e),

@@ -51,6 +51,15 @@
 //! with the twin's alarm logic on the readings and the plan's response levels → timeline,
 //! inject sheet, evacuation windows (see the module documentation).
 //!
+//! Ensembles ([`ensemble`]): `run_ensemble` draws annual-maximum storms (P-III depth at a random
+//! return period, duration, pattern, Chicago peak), the antecedent condition, the start level and
+//! blockages per member from a ChaCha8 stream seeded by (seed, member index), routes each member
+//! with the pond, structures and limits built once, and summarises P(overtopping), P(freeboard
+//! below the minimum), P(beach below the minimum) (Wilson 95 % intervals), exceedance curves,
+//! return levels, convergence and P(dam-break trigger). Identical on 1 and N threads and for
+//! merged shards (`ensemble::shard`). Verified by tests/ensemble.rs (exponential and P-III closed
+//! forms on a linear pond, monotonicity in crest and spillway, determinism, convergence).
+//!
 //! Verified by: tests/cli.rs (the demo and every `scenarios/verification/*/scenario.toml` through
 //! the binary and through [`run_flood`]), the process crates' own verification suites, and the
 //! design-storm bench (benches/design_storms.rs).

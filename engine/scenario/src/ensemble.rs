@@ -25,8 +25,7 @@
 //! written in a file); lists and their weights must have the same length.
 
 use crate::error::Problems;
-use crate::model::{PondSpec, RunoffSpec, StormSpec, StructureSpec};
-use crate::raw::RawScenario;
+use crate::model::{PondSpec, StormSpec, StructureSpec};
 use serde::Deserialize;
 use tailtwin_core::Elevation;
 
@@ -118,7 +117,8 @@ pub enum PatternChoice {
 /// Truncated normal initial pond level.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InitialLevelSpec {
-    pub mean: Elevation,
+    /// None: the pond's start level (checked against the bounds when the ensemble runs).
+    pub mean: Option<Elevation>,
     pub sd_m: f64,
     pub min: Elevation,
     pub max: Elevation,
@@ -175,27 +175,20 @@ fn weights(key: &str, w: Option<&[f64]>, n: usize, p: &mut Problems) -> Option<V
     Some(w.to_vec())
 }
 
-/// Validates `[ensemble]` against the storm, catchment, pond and structures.
+/// Validates `[ensemble]`: its own values, the structure ids it names, the bounds of the start
+/// level against the pond, and the durations against an atlas storm. What depends on the rest
+/// of the scenario in ways other edits may change (an observed storm, a non-atlas storm without
+/// `depth`, AMC without SCS-CN, a default mean level outside the bounds) is checked when the
+/// ensemble runs (`pipeline::ensemble`), so that a scenario keeping its `[ensemble]` stays valid
+/// for the other commands.
 pub(crate) fn ensemble(
     r: &RawEnsemble,
-    raw: &RawScenario,
     storm: Option<&StormSpec>,
     pond: Option<&PondSpec>,
-    runoff: Option<&RunoffSpec>,
     structures: &[StructureSpec],
     p: &mut Problems,
 ) -> Option<EnsembleSpec> {
     let before = p.len();
-    let design = matches!(storm, Some(StormSpec::Design { .. }));
-    if raw.storm.is_some() && storm.is_some() && !design {
-        p.push("ensemble", "an ensemble samples design storms: [storm] must not be observed rain");
-    }
-    if raw.storm.is_none() {
-        p.push("ensemble", "an ensemble samples storms: give a design [storm]");
-    }
-    if raw.pond.is_none() {
-        p.push("ensemble", "an ensemble routes floods: give a [pond]");
-    }
     if r.members == Some(0) {
         p.push("ensemble.members", "0: an ensemble needs at least one member");
     }
@@ -204,15 +197,7 @@ pub(crate) fn ensemble(
         Some(StormSpec::Design { depth: crate::model::DepthSpec::Atlas { .. }, .. })
     );
     let depth = match &r.depth {
-        None => {
-            if raw.storm.is_some() && design && !atlas {
-                p.push(
-                    "ensemble.depth",
-                    "missing: the default (the atlas Pearson III of [storm]) needs an atlas storm",
-                );
-            }
-            None
-        }
+        None => None,
         Some(RawDepthDistribution::Pearson3 { mean_24h_mm, cv, cs_over_cv }) => {
             let from_storm = match storm {
                 Some(StormSpec::Design {
@@ -339,6 +324,23 @@ pub(crate) fn ensemble(
             }
         }
     };
+    let storm_duration = match storm {
+        Some(StormSpec::Design { duration_s, .. }) => Some(*duration_s),
+        _ => None,
+    };
+    let all_durations: Vec<f64> = if durations.is_empty() {
+        storm_duration.into_iter().collect()
+    } else {
+        durations.iter().map(|d| d.0).collect()
+    };
+    if let Some(i) = patterns.iter().position(|(c, _)| *c == PatternChoice::ScsTypeII)
+        && let Some(d) = all_durations.iter().find(|&&d| (d - 24.0 * 3600.0).abs() > 1e-6)
+    {
+        p.push(
+            format!("ensemble.patterns[{i}]"),
+            format!("scs_type_ii is a 24 h distribution; a {} h duration is drawn", d / 3600.0),
+        );
+    }
     let storm_is_chicago = matches!(
         storm,
         Some(StormSpec::Design { pattern: crate::model::PatternSpec::Chicago { .. }, .. })
@@ -370,9 +372,6 @@ pub(crate) fn ensemble(
     }
 
     let amc = r.amc.as_ref().and_then(|a| {
-        if !matches!(runoff, Some(RunoffSpec::ScsCn { .. })) {
-            p.push("ensemble.amc", "the antecedent condition needs catchment.runoff = scs_cn");
-        }
         let w = weights("ensemble.amc", Some(&[a.i, a.ii, a.iii]), 3, p)?;
         Some([w[0], w[1], w[2]])
     });
@@ -434,12 +433,14 @@ fn initial_level(
     let k = "ensemble.initial_level";
     let before = p.len();
     let sd = p.non_negative(&format!("{k}.sd_m"), l.sd_m);
-    let mean = p.finite(&format!("{k}.mean_m"), l.mean_m.unwrap_or(pond.initial_level.m()));
+    let mean = l.mean_m.map(|m| p.finite(&format!("{k}.mean_m"), m));
     let min = p.finite(&format!("{k}.min_m"), l.min_m.unwrap_or(pond.bottom.m()));
     let max = p.finite(&format!("{k}.max_m"), l.max_m.unwrap_or(pond.crest.m()));
-    let (Some(sd_m), Some(mean), Some(min), Some(max)) = (sd, mean, min, max) else {
+    let (Some(sd_m), Some(min), Some(max)) = (sd, min, max) else {
         return None;
     };
+    // NaN: not given (the pond's start level, checked when the ensemble runs).
+    let mean = mean.unwrap_or(Some(f64::NAN))?;
     if min < pond.bottom.m() {
         p.push(format!("{k}.min_m"), format!("{min} is below the pond bottom {}", pond.bottom.m()));
     }
@@ -448,11 +449,11 @@ fn initial_level(
     }
     if min >= max {
         p.push(k, format!("min_m {min} is not below max_m {max}"));
-    } else if !(min..=max).contains(&mean) {
+    } else if !mean.is_nan() && !(min..=max).contains(&mean) {
         p.push(format!("{k}.mean_m"), format!("{mean} is outside [min_m, max_m] = [{min}, {max}]"));
     }
     (p.len() == before).then_some(InitialLevelSpec {
-        mean: Elevation(mean),
+        mean: (!mean.is_nan()).then_some(Elevation(mean)),
         sd_m,
         min: Elevation(min),
         max: Elevation(max),

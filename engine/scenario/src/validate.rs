@@ -46,17 +46,8 @@ pub(crate) fn validate(
             crate::dambreak::dambreak(d, facts, cx.base_dir, &mut cx.problems)
         });
     let ensemble = raw.ensemble.as_ref().and_then(|e| {
-        let runoff = catchment.as_ref().map(|c| &c.runoff);
         let structures = structures.as_deref().unwrap_or(&[]);
-        crate::ensemble::ensemble(
-            e,
-            raw,
-            storm.as_ref(),
-            pond.as_ref(),
-            runoff,
-            structures,
-            &mut cx.problems,
-        )
+        crate::ensemble::ensemble(e, storm.as_ref(), pond.as_ref(), structures, &mut cx.problems)
     });
     let inspection = crate::inspection::inspection(raw.inspection.as_ref(), &mut cx.problems);
     let warnings =

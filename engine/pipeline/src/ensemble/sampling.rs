@@ -81,7 +81,8 @@ pub struct Sampler {
     patterns: Vec<(PatternSpec, f64)>,
     chicago: Option<(f64, f64)>,
     amc: Option<[f64; 3]>,
-    level: Option<tailtwin_scenario::ensemble::InitialLevelSpec>,
+    /// (mean, sd, min, max) of the start level, m.
+    level: Option<(f64, f64, f64, f64)>,
     base_level_m: f64,
     spec: EnsembleSpec,
 }
@@ -163,6 +164,21 @@ impl Sampler {
         {
             return Err(unsupported("ensemble.amc: needs catchment.runoff = scs_cn"));
         }
+        let level = match spec.initial_level {
+            None => None,
+            Some(l) => {
+                let mean = l.mean.map_or(pond.initial_level.m(), |m| m.m());
+                if !(l.min.m()..=l.max.m()).contains(&mean) {
+                    return Err(unsupported(format!(
+                        "ensemble.initial_level: the mean {mean} m (the pond's start level unless \
+                         mean_m is given) is outside [min_m, max_m] = [{}, {}] m",
+                        l.min.m(),
+                        l.max.m()
+                    )));
+                }
+                Some((mean, l.sd_m, l.min.m(), l.max.m()))
+            }
+        };
         Ok(Sampler {
             depth: depth_dist,
             atlas_decay,
@@ -170,7 +186,7 @@ impl Sampler {
             patterns,
             chicago: spec.chicago_peak_range,
             amc: spec.amc,
-            level: spec.initial_level,
+            level,
             base_level_m: pond.initial_level.m(),
             spec,
         })
@@ -183,7 +199,7 @@ impl Sampler {
 
     /// Whether members vary the pond's start level.
     pub fn varies_level(&self) -> bool {
-        self.level.is_some_and(|l| l.sd_m > 0.0)
+        self.level.is_some_and(|l| l.1 > 0.0)
     }
 
     /// Ids of the structures that may be blocked, in `[ensemble] blockage` order.
@@ -242,7 +258,7 @@ impl Sampler {
         });
         let u_level = open01(&mut rng);
         let initial_level_m = match self.level {
-            Some(l) => truncated_normal(l.mean.m(), l.sd_m, l.min.m(), l.max.m(), u_level),
+            Some((mean, sd, lo, hi)) => truncated_normal(mean, sd, lo, hi, u_level),
             None => self.base_level_m,
         };
         let conditions = self
@@ -380,15 +396,11 @@ impl Sampler {
                 ),
             });
         }
-        if let Some(l) = self.level {
+        if let Some((mean, sd, lo, hi)) = self.level {
             out.push(SampledInput {
                 name: "initial pond level / 起调水位".into(),
                 distribution: format!(
-                    "normal, mean {} m, sd {} m, truncated to [{}, {}] m",
-                    l.mean.m(),
-                    l.sd_m,
-                    l.min.m(),
-                    l.max.m()
+                    "normal, mean {mean} m, sd {sd} m, truncated to [{lo}, {hi}] m"
                 ),
             });
         }

@@ -32,7 +32,9 @@ const TAIL_RANKS: usize = 100;
 /// Growth of the rank beyond the tail.
 const RANK_GROWTH: f64 = 1.05;
 
-/// The summary of `table` (the members of one run, a shard, or merged shards).
+/// The summary of `table` (the members of one run, a shard, or merged shards). More than
+/// [`MAX_FAILED_FRACTION`] failed members is an error, except for a shard (`settings.shard`),
+/// whose partial summary is provisional: the limit applies to the merged ensemble.
 pub fn summarise(
     table: &MemberTable,
     cx: &EnsembleContext,
@@ -42,7 +44,10 @@ pub fn summarise(
 ) -> Result<EnsembleSummary, PipelineError> {
     let total = table.rows.len() as u64;
     let failed: Vec<_> = table.rows.iter().filter(|r| r.outcome.is_none()).collect();
-    if total > 0 && failed.len() as f64 > MAX_FAILED_FRACTION * total as f64 {
+    if settings.shard.is_none()
+        && total > 0
+        && failed.len() as f64 > MAX_FAILED_FRACTION * total as f64
+    {
         let first = failed[0];
         return Err(PipelineError::Unsupported(format!(
             "ensemble: {} of {total} members failed (more than {} %); member {}: {}",
@@ -235,6 +240,73 @@ mod tests {
         let c = curve(&[1.0, 2.0, 2.0, 3.0], "x", "x", "x", "m", Tail::Lower);
         let at2 = c.points.iter().find(|p| p.value == 2.0).unwrap();
         assert_eq!(at2.probability, 0.75);
+    }
+
+    fn row(index: u64, overtopped: Option<bool>) -> super::super::MemberRow {
+        super::super::MemberRow {
+            index,
+            exceedance: 0.5,
+            depth_mm: 10.0,
+            storm_total_mm: Some(10.0),
+            duration_h: 24.0,
+            pattern: super::super::PatternKind::Uniform,
+            peak_position: None,
+            amc: None,
+            initial_level_m: 0.0,
+            conditions: Vec::new(),
+            outcome: overtopped.map(|o| MemberOutcome {
+                peak_stage_m: index as f64,
+                min_freeboard_m: 1.0,
+                min_beach_length_m: 100.0,
+                overtopped: o,
+                peak_outflow_m3s: 1.0,
+                dambreak_trigger: None,
+            }),
+            error: overtopped.is_none().then(|| "routing: boom".to_string()),
+        }
+    }
+
+    /// Failed members are counted, not dropped, and more than 1 % failed is an error naming the
+    /// first failure; the probabilities are over the members that ran.
+    #[test]
+    fn failed_members_are_counted_and_too_many_is_an_error() {
+        let cx = EnsembleContext {
+            min_freeboard_required_m: 0.5,
+            min_beach_required_m: Some(50.0),
+            dambreak_trigger: None,
+            dambreak_probabilistic: false,
+            inputs: Vec::new(),
+        };
+        let settings = EnsembleSettings { members: 200, seed: 1, threads: 1, shard: None };
+        let mut rows: Vec<_> = (0..200).map(|i| row(i, Some(i % 10 == 0))).collect();
+        rows[7] = row(7, None);
+        rows[8] = row(8, None);
+        let table = MemberTable { blocked_structures: Vec::new(), rows };
+        let s = summarise(&table, &cx, &settings, 1, 1.0).expect("1 % failed is allowed");
+        assert_eq!(s.failed_members, 2);
+        assert_eq!(s.p_overtopping.members, 198);
+        assert_eq!(s.p_overtopping.hits, 20);
+        let mut rows = table.rows.clone();
+        rows[9] = row(9, None);
+        let err = summarise(
+            &MemberTable { blocked_structures: Vec::new(), rows },
+            &cx,
+            &settings,
+            1,
+            1.0,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("3 of 200 members failed") && err.contains("member 7: routing: boom"),
+            "{err}"
+        );
+        // A shard's summary is provisional: the limit applies when the shards are merged.
+        let shard = EnsembleSettings { shard: Some((0, 2)), ..settings };
+        let mut rows = table.rows.clone();
+        rows[9] = row(9, None);
+        let t = MemberTable { blocked_structures: Vec::new(), rows };
+        assert_eq!(summarise(&t, &cx, &shard, 1, 1.0).unwrap().failed_members, 3);
     }
 
     /// The listed ranks cover the tail one by one, then grow geometrically, ending at n.
