@@ -97,6 +97,7 @@ struct Case {
     ensemble: Option<EnsembleSummary>,
     consequence: Option<ConsequenceClass>,
     rain_mm: Option<f64>,
+    rain_observed: bool,
 }
 
 impl Case {
@@ -113,6 +114,7 @@ impl Case {
             ensemble: None,
             consequence: None,
             rain_mm: None,
+            rain_observed: true,
         }
     }
 
@@ -127,6 +129,7 @@ impl Case {
             normal_level_m: 368.5,
             peak_stage_m: 370.0,
             design_rain_24h_mm: self.rain_mm,
+            rain_observed: self.rain_observed,
             design_return_period_years: Some(500.0),
             grade_number: Some(3),
             ensemble: self.ensemble.as_ref(),
@@ -162,7 +165,7 @@ fn site(item: WarningItem, t: ItemThresholds) -> WarningSettings {
 // absent (basis inspection); item 4 compares 72 m / 1.1e7 m³ with the design 80 m / 1.3e7 m³
 // (absent); item 6 has neither a stability run nor an inspection entry (not assessed); item 8
 // sees freeboard and beach met (absent); item 9 three clear structures (absent). Legacy class
-// 正常库. The pond level is the roll-up of the items. Tolerance: exact (decisions, not numbers).
+// 正常库. The pond level is the roll-up of the items other than the design storm's rain. Tolerance: exact (decisions, not numbers).
 #[test]
 fn demo_status_combines_run_and_inspection() {
     let s = parse(&demo_without_geotech());
@@ -184,7 +187,10 @@ fn demo_status_combines_run_and_inspection() {
     assert!(!st.major_hazard);
     assert_eq!(st.legacy.class, LegacyPondClass::Normal);
     assert!(st.legacy.note.contains("superseded"));
-    assert_eq!(st.pond_warning, tailtwin::core::roll_up(&levels(&st)));
+    // The design storm's rain item is listed but not rolled up (it is the assumed load).
+    let rolled: Vec<_> =
+        st.warnings.iter().filter(|w| w.item != "rainfall_24h").map(|w| w.level).collect();
+    assert_eq!(st.pond_warning, tailtwin::core::roll_up(&rolled));
     let keys: Vec<&str> = st.warnings.iter().map(|w| w.item.as_str()).collect();
     assert_eq!(keys, ["freeboard", "beach_length", "pond_level", "rainfall_24h"]);
     // The design storm's wettest 24 h is its whole 24 h depth.
@@ -764,4 +770,27 @@ fn demo_full_status_uses_seepage_and_stability() {
     assert_eq!(fos_reasons, with_min.count());
     assert!(st.warnings.iter().any(|w| w.item == "slope_fos"));
     assert!(st.warnings.iter().any(|w| w.item == "phreatic_burial"));
+}
+
+// Goal: a design storm's rain item is listed but does not colour the pond; observed rain does.
+// Setup: the normal case (every other item blue or none) with a 24 h depth of 416.7 mm (the demo's
+// 500-year storm), as a design storm and as observed rain. Reference: red above 250 mm (the
+// default), so observed rain makes the pond red; as a design storm the roll-up of the remaining
+// items is what it was without rain. Tolerance: exact.
+#[test]
+fn design_storm_rain_is_listed_but_not_rolled_up() {
+    let without_rain = Case::normal().status().unwrap().pond_warning;
+    let design = Case::normal()
+        .with(|c| {
+            c.rain_mm = Some(416.7);
+            c.rain_observed = false;
+        })
+        .status()
+        .unwrap();
+    let rain = design.warnings.iter().find(|w| w.item == "rainfall_24h").expect("rain item");
+    assert_eq!(rain.level, AlarmLevel::Red);
+    assert_eq!(design.pond_warning, without_rain);
+    assert_ne!(without_rain, AlarmLevel::Red, "the case must leave room for the rain to matter");
+    let observed = Case::normal().with(|c| c.rain_mm = Some(416.7)).status().unwrap();
+    assert_eq!(observed.pond_warning, AlarmLevel::Red);
 }

@@ -53,7 +53,12 @@ impl Probability {
         Probability {
             estimate: p,
             standard_error: (p * (1.0 - p) / n).sqrt(),
-            ci95: [(centre - half).max(0.0), (centre + half).min(1.0)],
+            // The Wilson bounds are exactly 0 at no hits and 1 at all hits; the formula leaves
+            // a rounding residue (~1e-19) there, which would print as a spurious lower bound.
+            ci95: [
+                if hits == 0 { 0.0 } else { (centre - half).max(0.0) },
+                if hits == members { 1.0 } else { (centre + half).min(1.0) },
+            ],
             hits,
             members,
         }
@@ -355,5 +360,7 @@ mod tests {
             assert_eq!(p.estimate, hits as f64 / n as f64);
         }
         assert!(Probability::from_counts(0, 0).estimate.is_nan());
+        assert_eq!(Probability::from_counts(0, 1000).ci95[0], 0.0);
+        assert_eq!(Probability::from_counts(1000, 1000).ci95[1], 1.0);
     }
 }

@@ -54,6 +54,7 @@ pub fn assess_status(
         normal_level_m: pond.normal_level.m(),
         peak_stage_m: report.peak_stage_m,
         design_rain_24h_mm: flood.hyetograph.as_ref().map(max_24h_depth_mm),
+        rain_observed: matches!(s.storm, Some(tailtwin_scenario::StormSpec::Observed { .. })),
         design_return_period_years: report
             .storm
             .as_ref()

@@ -88,6 +88,11 @@ pub struct StatusInput<'a> {
     pub peak_stage_m: f64,
     /// Greatest trailing 24 h depth of the design storm, mm (None: no storm).
     pub design_rain_24h_mm: Option<f64>,
+    /// Whether that rain was observed (gauge records) rather than a design storm. A design
+    /// storm's rain item is listed but left out of the pond roll-up: the storm is the assumed
+    /// load of the assessment, not a state of the pond, and a design storm of any return period
+    /// worth checking is 暴雨 or worse, so it would colour every pond alike.
+    pub rain_observed: bool,
     /// Return period of the design storm, years (the deterministic likelihood proxy).
     pub design_return_period_years: Option<f64>,
     /// Pond grade 1 (一) … 5 (五) (the consequence proxy without a dam-break estimate).
@@ -125,8 +130,12 @@ pub fn assess_safety_status(input: &StatusInput<'_>) -> Result<SafetyStatus, Ris
     let major_hazard = hazards.iter().any(|h| h.present == Some(true));
     let legacy = classify_legacy(input, &hazards)?;
     let warnings = item_warnings(input)?;
-    let pond_warning =
-        tailtwin_core::roll_up(&warnings.iter().map(|w| w.level).collect::<Vec<_>>());
+    let rolled: Vec<_> = warnings
+        .iter()
+        .filter(|w| input.rain_observed || w.item != WarningItem::Rainfall24h.key())
+        .map(|w| w.level)
+        .collect();
+    let pond_warning = tailtwin_core::roll_up(&rolled);
     let score = risk_score(&ScoreInput::from_status(input, &hazards)?);
     Ok(SafetyStatus { hazards, major_hazard, legacy, warnings, pond_warning, score })
 }

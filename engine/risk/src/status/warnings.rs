@@ -21,6 +21,9 @@
 //! value and the AQ 2006 multipliers. Each `[warnings] <item>` table replaces the levels it
 //! names; the merged thresholds must keep their order (more severe = further on the dangerous
 //! side), else an error names the item.
+//!
+//! The rainfall item of a design storm is listed but not rolled up into the pond level (see
+//! [`StatusInput::rain_observed`](super::StatusInput::rain_observed)); observed rain is.
 
 use serde::{Deserialize, Serialize};
 use tailtwin_core::assessment::ItemWarning;
@@ -350,7 +353,12 @@ fn defaults(
                 guidance::RAINFALL_24H_M
                     .iter()
                     .map(|&(l, m)| {
-                        (l, 1000.0 * m, format!("design storm's wettest 24 h; {}", name(l)))
+                        let what = if input.rain_observed {
+                            "observed rain's wettest 24 h"
+                        } else {
+                            "design storm's wettest 24 h (listed, not in the pond roll-up)"
+                        };
+                        (l, 1000.0 * m, format!("{what}; {}", name(l)))
                     })
                     .collect(),
             )
