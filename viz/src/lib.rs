@@ -94,8 +94,8 @@
 //!
 //! Set `TAILTWIN_KEEP_OUTPUT=<dir>` when running the tests to keep a copy of the products.
 
-pub mod drill;
 pub mod assessment;
+pub mod drill;
 mod error;
 mod font;
 mod format;

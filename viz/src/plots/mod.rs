@@ -1,8 +1,8 @@
 //! The four plots of a flood run, each drawn by one backend-generic function so the PNG and the
 //! SVG are the same picture.
 
-pub(crate) mod drill;
 pub(crate) mod assessment;
+pub(crate) mod drill;
 mod geotech;
 mod hydrographs;
 mod inundation;
