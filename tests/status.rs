@@ -794,3 +794,34 @@ fn design_storm_rain_is_listed_but_not_rolled_up() {
     let observed = Case::normal().with(|c| c.rain_mm = Some(416.7)).status().unwrap();
     assert_eq!(observed.pond_warning, AlarmLevel::Red);
 }
+
+// Goal: an ensemble or a reliability run that saw no failures does not make the probability 0;
+// it falls back to the proxy (flood) or FOSM (slope), capped at 1/n so that no hits never scores
+// above one hit. Setup: the normal case without stability rows; ensembles of 0 and 1 in 2000 and
+// 0 in 10⁶ members; a reliability row with 0 MC hits in 1000 samples and P_FOSM = 1.35e-3.
+// Reference: the proxy (1/500)·10^(−0.3/0.7) = 7.46e-4 exceeds 1/2000 = 5e-4, so P = 5e-4 at
+// n = 2000 — the same as one hit in 2000; at n = 10⁶ the cap 1e-6 governs. Slope (the flood
+// proxy 7.46e-4 is smaller): min(1.35e-3, 1/1000) = 1e-3. Tolerance: exact (closed-form arithmetic).
+#[test]
+fn zero_hit_monte_carlo_falls_back_to_proxy_or_fosm_capped_at_one_over_n() {
+    let flood = |hits, n| {
+        Case::normal()
+            .with(|c| {
+                c.stability.clear();
+                c.ensemble = Some(ensemble(hits, n));
+            })
+            .status()
+            .unwrap()
+            .score
+    };
+    let zero = flood(0, 2000);
+    assert_eq!(zero.probability, 5e-4);
+    assert!(zero.drivers.iter().any(|d| d.key == "p_overtopping"), "{:?}", zero.drivers);
+    let one = flood(1, 2000);
+    assert_eq!(one.probability, 5e-4);
+    assert!(zero.score <= one.score);
+    assert_eq!(flood(0, 1_000_000).probability, 1e-6);
+    let slope =
+        Case::normal().with(|c| c.reliability = vec![reliability(0, 1000)]).status().unwrap().score;
+    assert_eq!(slope.probability, 1e-3, "{:?}", slope.drivers);
+}

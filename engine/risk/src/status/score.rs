@@ -13,7 +13,10 @@
 //!      0.1–0.2 typical of tailings strength; Baecher & Christian 2003). The proxies are indices
 //!      that order ponds, not probability estimates, and the drivers say "proxy".
 //!
-//!    P is clipped to [10⁻⁷, 1].
+//!    A Monte-Carlo estimate with no hits (0 of n) only says P ≲ 1/n; there the flood part takes
+//!    min(proxy, 1/n) and the slope part min(P_FOSM, 1/n) (FOSM's normal tail), so the score
+//!    stays informative when the ensemble is too small to see the event and can never exceed
+//!    what one hit would give (monotone in the hit count). P is clipped to [10⁻⁷, 1].
 //! 2. **Consequence index c** 1–5: the GISTM class of the dam-break estimate (Low 1 … Extreme 5);
 //!    without one, from the pond grade (一 → 5 … 五 → 1, the grade already carrying the severe
 //!    downstream raise); without a grade, 3.
@@ -110,7 +113,38 @@ impl ScoreInput {
                 && c.limit.is_some_and(|l| l > 0.0)
         });
         // Flood part.
+        let proxy = match (fb, input.design_return_period_years) {
+            (Some(c), Some(t)) if t > 0.0 => {
+                let (v, l) = (c.value.unwrap_or(0.0), c.limit.unwrap_or(1.0));
+                let x = ((v - l) / l).clamp(-2.0, 2.0);
+                Some(((1.0 / t) * 10f64.powf(-x), x, t))
+            }
+            _ => None,
+        };
         match input.ensemble {
+            Some(e)
+                if e.members > 0
+                    && e.p_overtopping.hits == 0
+                    && proxy.is_some_and(|p| p.0 > 0.0) =>
+            {
+                let (px, x, t) = proxy.expect("checked");
+                let n = e.p_overtopping.members;
+                let p = px.min(1.0 / n as f64);
+                probabilities.push(ProbabilityPart {
+                    key: "p_overtopping".into(),
+                    value: p,
+                    text_zh: format!(
+                        "年漫顶概率 {p:.2e}：{n} 个成员无一漫顶（P ≲ 1/{n}），取代用值 {px:.2e}（设计洪水 {t:.0} 年一遇，安全超高裕度 {:+.0}%）与 1/{n} 之小者",
+                        100.0 * x
+                    ),
+                    text_en: format!(
+                        "annual overtopping probability {p:.2e}: none of {n} members overtopped \
+                         (P ≲ 1/{n}); the smaller of the proxy {px:.2e} (design flood 1 in {t:.0} \
+                         years, freeboard margin {:+.0} %) and 1/{n}",
+                        100.0 * x
+                    ),
+                });
+            }
             Some(e) if e.members > 0 && e.p_overtopping.estimate.is_finite() => {
                 let p = e.p_overtopping;
                 probabilities.push(ProbabilityPart {
@@ -127,12 +161,7 @@ impl ScoreInput {
                 });
             }
             _ => {
-                if let (Some(c), Some(t)) = (fb, input.design_return_period_years)
-                    && t > 0.0
-                {
-                    let (v, l) = (c.value.unwrap_or(0.0), c.limit.unwrap_or(1.0));
-                    let x = ((v - l) / l).clamp(-2.0, 2.0);
-                    let p = (1.0 / t) * 10f64.powf(-x);
+                if let Some((p, x, t)) = proxy {
                     probabilities.push(ProbabilityPart {
                         key: "p_flood_proxy".into(),
                         value: p,
@@ -151,8 +180,11 @@ impl ScoreInput {
         }
         // Slope part.
         let rel = input.reliability.iter().map(|r| {
-            let p = if r.p_failure_mc.members > 0 && r.p_failure_mc.estimate.is_finite() {
-                r.p_failure_mc.estimate
+            let mc = &r.p_failure_mc;
+            let p = if mc.members > 0 && mc.hits == 0 && r.p_failure_fosm.is_finite() {
+                r.p_failure_fosm.min(1.0 / mc.members as f64)
+            } else if mc.members > 0 && mc.estimate.is_finite() {
+                mc.estimate
             } else {
                 r.p_failure_fosm
             };
