@@ -19,9 +19,10 @@
 //!   member routed again with the scenario's report interval, to time the trigger's duration.
 //! - **Failures**: a member whose build or routing fails is kept in the table with its error
 //!   and counted in `failed_members`; more than [`MAX_FAILED_FRACTION`] failed is an error.
-//! - **Performance** (benches/ensemble.rs, release, on the shared 2-core build machine): 10⁵
-//!   demo members 72.5 s on 1 thread (0.72 ms per member), 49.7 s on 2 threads (1.46×; load
-//!   average ≈ 3 from other builds, so the second core was not free). A callgrind profile puts
+//! - **Performance** (release, demo, 2 × 10⁴ members on the idle 2-core machine, `tailtwin
+//!   ensemble --threads 1|2`): 1431 members/s on 1 thread, 2784 members/s on 2 (1.95×), so
+//!   10⁵ members take ≈ 36 s on 2 cores (benches/ensemble.rs measures the same path; under a
+//!   shared load it gave 72.5 s / 49.7 s). A callgrind profile puts
 //!   87 % of a member in the router (`pond::route`: stage from storage 29 %, the tower + tunnel
 //!   series discharge 20 %; the DP steps land on every inflow breakpoint), 4 % in storm +
 //!   inflow and < 5 % in this module: the target (10⁵ members in ≤ 10 s on 2 cores)
