@@ -35,7 +35,7 @@ pub fn render(state: &CurrentState, n: &Nowcast) -> String {
     );
     let _ = writeln!(
         o,
-        "{:<24} {:<7} {:>10} {:>8} {:>17} {:>11} {:>9}",
+        "{:<24} {:<7} {:>13} {:>8} {:>17} {:>11} {:>9}",
         "item", "level", "threshold", "P", "95 % CI", "earliest h", "median h"
     );
     let burial = n.burial.iter().flat_map(|b| &b.crossings);
@@ -43,13 +43,17 @@ pub fn render(state: &CurrentState, n: &Nowcast) -> String {
         let h = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.2}", s / 3600.0));
         let _ = writeln!(
             o,
-            "{:<24} {:<7} {:>10.3} {:>8.3} {:>17} {:>11} {:>9}",
+            "{:<24} {:<7} {:>13} {:>8.3} {:>17} {:>11} {:>9}",
             match (c.quantity, &c.sensor) {
                 (Quantity::BurialDepth, Some(st)) => format!("{} {st}", quantity_name(c.quantity)),
                 _ => quantity_name(c.quantity).to_string(),
             },
             c.level.as_str(),
-            c.threshold,
+            // Rain thresholds are stored in metres (SI) but read in millimetres.
+            match c.quantity {
+                Quantity::Rain24h => format!("{:.1} mm", 1000.0 * c.threshold),
+                _ => format!("{:.3} m", c.threshold),
+            },
             c.probability.estimate,
             format!("[{:.3}, {:.3}]", c.probability.ci95[0], c.probability.ci95[1]),
             h(c.earliest_s),
