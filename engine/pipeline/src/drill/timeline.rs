@@ -77,10 +77,11 @@ pub fn sort(events: &mut [TimelineEvent]) {
     events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.source.cmp(&b.source)));
 }
 
-fn unit(kind: SensorKind) -> &'static str {
+/// Display scale and unit of a sensor's SI value (rain is stored in metres, read in mm).
+fn unit(kind: SensorKind) -> (f64, &'static str) {
     match kind {
-        SensorKind::PondLevel | SensorKind::BeachLength => "m",
-        SensorKind::Rainfall => "m (24 h)",
+        SensorKind::PondLevel | SensorKind::BeachLength => (1.0, "m"),
+        SensorKind::Rainfall => (1000.0, "mm (24 h)"),
     }
 }
 
@@ -95,16 +96,17 @@ pub(super) fn alarm_event(
     th: &Thresholds,
 ) -> TimelineEvent {
     let raise = to > from;
-    let of = th.get(if raise { to } else { from }).map_or(f64::NAN, |x| x.value);
-    let u = unit(kind);
+    let (scale, u) = unit(kind);
+    let of = scale * th.get(if raise { to } else { from }).map_or(f64::NAN, |x| x.value);
+    let shown = scale * value;
     let mut e = if raise {
         ev(
             t,
             "alarm_raised",
             Source::Sensor,
             id,
-            format!("{id} 读数 {value:.3} {u}，达到{}预警阈值 {of:.3}", to.name_zh()),
-            format!("{id} reads {value:.3} {u}: {} alarm (threshold {of:.3})", to.as_str()),
+            format!("{id} 读数 {shown:.3} {u}，达到{}预警阈值 {of:.3}", to.name_zh()),
+            format!("{id} reads {shown:.3} {u}: {} alarm (threshold {of:.3})", to.as_str()),
         )
     } else {
         ev(
