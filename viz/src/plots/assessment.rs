@@ -232,7 +232,8 @@ fn exceedance_panel<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(GRID)
         .x_desc(format!("{} / {} ({})", c.label_zh, c.label_en, c.units))
-        .y_desc(format!("年超越概率 / Annual {tail}"))
+        // Short: the panels are too low for the bilingual phrase, which the title carries.
+        .y_desc(tail)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .axis_desc_style(font(AXIS_SIZE))
         .label_style(font(TICK_SIZE))
