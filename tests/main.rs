@@ -21,6 +21,7 @@ mod risk_checks;
 mod routing;
 mod scenario;
 mod scenario_sections;
+mod scenario_sweep;
 mod seepage;
 mod seepage_cli;
 mod serve;

@@ -129,6 +129,13 @@ fn bad_outlets_and_settings_are_errors() {
         route(&pond, &[], &q_in, &Hyetograph::dry(), &puls),
         Err(RoutingError::BadSetting { name: "method.step_s", .. })
     ));
+    // A report interval giving more than 10⁷ output rows is refused before anything is
+    // allocated (found by a sweep: `report_interval_min = 1e-300` asked for 8 GiB).
+    let tiny = RoutingSettings { report_interval_s: 1e-300, ..RoutingSettings::default() };
+    assert!(matches!(
+        route(&pond, &[], &q_in, &Hyetograph::dry(), &tiny),
+        Err(RoutingError::BadSetting { name: "report_interval_s", .. })
+    ));
 }
 
 /// Strictly increasing elevations from positive increments.

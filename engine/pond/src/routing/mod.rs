@@ -170,8 +170,19 @@ fn check_settings(
             expected: "at least 1e-6 s",
         });
     }
+    // The output series holds one row per report interval: bound it before allocating.
+    if end / s.report_interval_s > MAX_OUTPUT_INTERVALS {
+        return Err(RoutingError::BadSetting {
+            name: "report_interval_s",
+            value: s.report_interval_s,
+            expected: "at most 10^7 report intervals over the run",
+        });
+    }
     Ok(end)
 }
+
+/// Most report intervals a run may have (10⁷ rows of output is ~1 GB with every structure).
+const MAX_OUTPUT_INTERVALS: f64 = 1e7;
 
 #[cfg(test)]
 mod tests {
