@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .phreatic_line;
     let (xs, zs): (Vec<f64>, Vec<f64>) = line.iter().map(|p| (p[0], p[1])).unzip();
     for (id, x, offset) in [("P1", 420.0, 0.25), ("P2", 540.0, -0.15)] {
-        let z = tailtwin::pipeline::nowcast::run::interp(&xs, &zs, x) + offset;
+        let z = tailtwin::core::series::interpolate(&xs, &zs, x) + offset;
         for h in -6..=48 {
             let t = format_timestamp(t0 + h * 3_600_000).unwrap_or_default();
             let _ = writeln!(csv, "{id},{t},{z:.3},m");

@@ -109,13 +109,13 @@ fn scheduled_blockage_routes_identically_to_the_unblocked_run_until_its_time() {
             break;
         }
         assert_eq!((t, z), (t2, z2), "differs before the blockage at t = {t}");
-        let zp = tailtwin::pipeline::drill::interpolate(&plain.time_s, &plain.stage_m, *t);
+        let zp = tailtwin::core::series::interpolate(&plain.time_s, &plain.stage_m, *t);
         assert!((z - zp).abs() < 1e-3, "t = {t}: {z} vs unblocked {zp}");
         compared += 1;
     }
     assert!(compared > 30, "{compared} samples before 6 h");
     let after = |r: &tailtwin::core::RoutedPond, t: f64| {
-        tailtwin::pipeline::drill::interpolate(&r.time_s, &r.stage_m, t)
+        tailtwin::core::series::interpolate(&r.time_s, &r.stage_m, t)
     };
     assert!(after(&blocked, 8.0 * 3600.0) > after(&same_cut, 8.0 * 3600.0) + 0.01);
 }

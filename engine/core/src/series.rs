@@ -7,6 +7,24 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+/// Linear interpolation of the samples (`t` ascending, non-empty, same length as `v`) at `x`,
+/// held at the end values outside the range; exact at the nodes. The one interpolation that
+/// series, readings and result curves share.
+pub fn interpolate(t: &[f64], v: &[f64], x: f64) -> f64 {
+    let n = t.len();
+    if x <= t[0] {
+        return v[0];
+    }
+    if x >= t[n - 1] {
+        return v[n - 1];
+    }
+    // partition_point: first index with t[i] > x; 1 <= i <= n-1 here.
+    let i = t.partition_point(|&s| s <= x);
+    let (t0, t1) = (t[i - 1], t[i]);
+    let (v0, v1) = (v[i - 1], v[i]);
+    v0 + (v1 - v0) * (x - t0) / (t1 - t0)
+}
+
 /// Why a series could not be built.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SeriesError {
@@ -86,19 +104,7 @@ impl Series {
 
     /// Linear interpolation; held at the end values outside the range.
     pub fn value_at(&self, t: f64) -> f64 {
-        let ts = &self.time_s;
-        let n = ts.len();
-        if t <= ts[0] {
-            return self.values[0];
-        }
-        if t >= ts[n - 1] {
-            return self.values[n - 1];
-        }
-        // partition_point: first index with ts[i] > t; 1 <= i <= n-1 here.
-        let i = ts.partition_point(|&x| x <= t);
-        let (t0, t1) = (ts[i - 1], ts[i]);
-        let (v0, v1) = (self.values[i - 1], self.values[i]);
-        v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+        interpolate(&self.time_s, &self.values, t)
     }
 
     /// Exact integral of the piecewise-linear series over its own range (trapezoids).

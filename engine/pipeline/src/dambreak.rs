@@ -26,6 +26,7 @@ use crate::{Model, PipelineError, RunSettings, forcing, routing_settings, run_mo
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
+use tailtwin_core::series::interpolate;
 use tailtwin_core::{
     Elevation, FloodRun, Hydrograph, InundationGrid, InundationMap, InundationPoint,
 };
@@ -618,18 +619,6 @@ fn points_of(
             },
         })
         .collect()
-}
-
-/// Linear interpolation of `y(x)` at `x0` (clamped to the ends).
-fn interpolate(x: &[f64], y: &[f64], x0: f64) -> f64 {
-    match x.iter().position(|&t| t >= x0) {
-        None => *y.last().expect("non-empty"),
-        Some(0) => y[0],
-        Some(i) => {
-            let f = (x0 - x[i - 1]) / (x[i] - x[i - 1]);
-            y[i - 1] + f * (y[i] - y[i - 1])
-        }
-    }
 }
 
 /// The consequence class from the points, with the risk table's default warning delay (the

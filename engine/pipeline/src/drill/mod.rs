@@ -39,14 +39,15 @@ pub use timeline::{InjectRow, Source, TimelineEvent, inject_sheet_csv, timeline_
 use crate::dambreak::{DambreakError, DambreakRun, run_dambreak_with};
 use crate::{Model, PipelineError, RunSettings, forcing, run_model};
 use serde::Serialize;
+use tailtwin_core::series::interpolate;
 use tailtwin_core::warning::{AlarmLevel, roll_up};
-use tailtwin_core::{Check, FloodRun, RoutedPond};
+use tailtwin_core::{FloodRun, RoutedPond};
 use tailtwin_pond::structures::{Condition, Scheduled};
 use tailtwin_scenario::dambreak::TriggerSpec;
 use tailtwin_scenario::{DamType, Problem, Scenario, ScenarioError};
 use tailtwin_twin::PointState;
 use tailtwin_twin::defaults::{self, PondLevels};
-use tailtwin_twin::model::{Threshold, ThresholdSource, Thresholds};
+use tailtwin_twin::model::Thresholds;
 use thiserror::Error;
 
 /// Why a drill failed.
@@ -189,31 +190,6 @@ pub(crate) fn crossings(t: &[f64], y: &[f64], level: f64) -> Vec<(f64, bool)> {
     out
 }
 
-/// Linear interpolation of `y(t)` at `x`, clamped to the ends (how a reading is taken).
-pub fn interpolate(t: &[f64], y: &[f64], x: f64) -> f64 {
-    match t.iter().position(|&s| s >= x) {
-        None => *y.last().expect("non-empty"),
-        Some(0) => y[0],
-        Some(i) => {
-            let f = (x - t[i - 1]) / (t[i] - t[i - 1]);
-            y[i - 1] + f * (y[i] - y[i - 1])
-        }
-    }
-}
-
-fn threshold_from_check(checks: &[Check], id: &str) -> Option<Threshold> {
-    let c = checks.iter().find(|c| c.id == id)?;
-    Some(Threshold {
-        value: c.limit?,
-        source: ThresholdSource {
-            standard: c.standard,
-            clause: c.clause.clone(),
-            confidence: c.confidence,
-            note: format!("{} / {}", c.name_zh, c.name_en),
-        },
-    })
-}
-
 /// Runs a drill on `threads` worker threads (the 2D run).
 pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
     let mut s: Scenario = d.scenario.clone();
@@ -344,7 +320,7 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
             Some(z) => z,
             None => crate::run_flood(&d.scenario, &settings)?.routed.peak_stage_m,
         };
-        let fb = threshold_from_check(checks, "freeboard").ok_or_else(|| {
+        let fb = crate::nowcast::setup::check_threshold(checks, "freeboard").ok_or_else(|| {
             value_error("levels", "the run has no minimum-freeboard limit for the red level")
         })?;
         let levels = PondLevels {
@@ -355,7 +331,7 @@ pub fn run_drill(d: &Drill, threads: usize) -> Result<DrillRun, DrillError> {
         };
         pond_th = Some(defaults::pond_level(levels, fb).map_err(|e| value_error("levels", e))?);
     }
-    let beach_th = match threshold_from_check(checks, "beach_length") {
+    let beach_th = match crate::nowcast::setup::check_threshold(checks, "beach_length") {
         Some(t) => Some(defaults::beach_length(t).map_err(|e| value_error("sensor", e))?),
         None => None,
     };

@@ -10,11 +10,12 @@
 //! `min_burial_depth_m`, orange at 1.1 × that depth (as `twin::defaults::phreatic_level`);
 //! stations of sections without a minimum get bands only.
 
-use super::run::{Band, Crossing, ItemOutlook, Nowcast, first_crossing, interp, percentile};
+use super::run::{Band, Crossing, ItemOutlook, Nowcast, first_crossing, percentile};
 use super::setup::{Quantity, TwinModel};
 use crate::PipelineError;
 use serde::{Deserialize, Serialize};
 use tailtwin_core::assessment::Probability;
+use tailtwin_core::series::interpolate;
 use tailtwin_core::warning::{AlarmLevel, roll_up};
 use tailtwin_twin::Direction;
 
@@ -96,7 +97,10 @@ pub fn attach(twin: &TwinModel, n: &mut Nowcast, levels: usize) -> Result<(), Pi
             .members
             .iter()
             .map(|m| {
-                m.stage_m.iter().map(|&z| interp(&st.levels_m, &st.depth_at_levels_m, z)).collect()
+                m.stage_m
+                    .iter()
+                    .map(|&z| interpolate(&st.levels_m, &st.depth_at_levels_m, z))
+                    .collect()
             })
             .collect();
         let steps = n.time_s.len();

@@ -7,6 +7,7 @@ use crate::PipelineError;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tailtwin_core::assessment::Probability;
+use tailtwin_core::series::interpolate;
 use tailtwin_core::warning::{AlarmLevel, roll_up};
 use tailtwin_core::{Elevation, Hydrograph, Hyetograph};
 use tailtwin_pond::{Pond, RoutingSettings, route};
@@ -242,19 +243,6 @@ pub fn first_crossing(t: &[f64], v: &[f64], th: f64, dir: Direction) -> Option<f
     Some(t0 + (t1 - t0) * ((th - v0) / (v1 - v0)).clamp(0.0, 1.0))
 }
 
-/// Linear interpolation of (t, v) at `x` (held at the ends).
-pub fn interp(t: &[f64], v: &[f64], x: f64) -> f64 {
-    if x <= t[0] {
-        return v[0];
-    }
-    let n = t.len();
-    if x >= t[n - 1] {
-        return v[n - 1];
-    }
-    let i = t.partition_point(|&s| s <= x);
-    v[i - 1] + (v[i] - v[i - 1]) * (x - t[i - 1]) / (t[i] - t[i - 1])
-}
-
 #[allow(clippy::too_many_arguments)]
 fn member(
     twin: &TwinModel,
@@ -296,7 +284,8 @@ fn member(
     };
     let outlets = twin.model.outlets();
     let r = route(pond, &outlets, &inflow, &on_pond, &rs)?;
-    let at = |v: &[f64]| -> Vec<f64> { time_s.iter().map(|&x| interp(&r.time_s, v, x)).collect() };
+    let at =
+        |v: &[f64]| -> Vec<f64> { time_s.iter().map(|&x| interpolate(&r.time_s, v, x)).collect() };
     // Trailing 24 h rain from the cumulative depth on the rain grid.
     let mut cum = Vec::with_capacity(rain.len() + 1);
     cum.push(0.0);

@@ -61,7 +61,9 @@ fn unsupported(msg: String) -> PipelineError {
     PipelineError::Unsupported(msg)
 }
 
-fn check_threshold(checks: &[Check], id: &str) -> Option<Threshold> {
+/// The limit of check `id` as an alarm threshold, with the check's standard and clause (the
+/// twin's and the drill's red levels from the code minima).
+pub(crate) fn check_threshold(checks: &[Check], id: &str) -> Option<Threshold> {
     let c = checks.iter().find(|c| c.id == id)?;
     Some(Threshold {
         value: c.limit?,

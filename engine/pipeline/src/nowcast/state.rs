@@ -146,7 +146,7 @@ pub fn current_state(
                     ));
                     continue;
                 }
-                let model = super::run::interp(&xs, &zs, x);
+                let model = tailtwin_core::series::interpolate(&xs, &zs, x);
                 let surface = spec.section.surface_z_at(x);
                 piezometers.push(Comparison {
                     sensor: c.sensor.id.clone(),
