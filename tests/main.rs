@@ -28,7 +28,6 @@ mod serve;
 mod stability;
 mod stability_cases;
 mod status;
-mod status_score;
 mod structures;
 mod twin;
 mod twin_cli;

@@ -547,4 +547,42 @@ mod tests {
         assert!((sum - mid.score).abs() < 1e-9, "{sum} vs {}", mid.score);
         assert_eq!((mid.likelihood, mid.consequence, mid.matrix_cell.as_str()), (3, 3, "medium"));
     }
+
+    fn hazards(present: bool) -> Vec<u8> {
+        if present { vec![9] } else { Vec::new() }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        // Goal: the score is non-decreasing in P, in the consequence index and in each failing
+        // margin, and stays in [0, 100] (issue 6: a monotone scheme). Setup: random log10 P in
+        // [−9, 0], c in 1–5, deficits in [0, 2] (beyond the clip at 1), with and without a major
+        // hazard; each input raised alone by a random step. Tolerance: exact (≥): the scheme is
+        // a composition of monotone maps with no rounding that could reverse an order.
+        #[test]
+        fn score_is_monotone_in_every_input(
+            log_p in -9.0f64..0.0,
+            dp in 0.0f64..3.0,
+            c in 1u8..=5,
+            dc in 0u8..=4,
+            d in proptest::array::uniform4(0.0f64..2.0),
+            dd in 0.0f64..1.0,
+            i in 0usize..4,
+            hazard in any::<bool>(),
+        ) {
+            let s0 = risk_score(&input(10f64.powf(log_p), c, d, hazards(hazard))).score;
+            prop_assert!((0.0..=100.0).contains(&s0));
+            let s_p = risk_score(&input(10f64.powf((log_p + dp).min(0.0)), c, d, hazards(hazard))).score;
+            prop_assert!(s_p >= s0, "P: {} < {}", s_p, s0);
+            let s_c = risk_score(&input(10f64.powf(log_p), (c + dc).min(5), d, hazards(hazard))).score;
+            prop_assert!(s_c >= s0, "c: {} < {}", s_c, s0);
+            let mut up = d;
+            up[i] += dd;
+            let s_d = risk_score(&input(10f64.powf(log_p), c, up, hazards(hazard))).score;
+            prop_assert!(s_d >= s0, "margin {}: {} < {}", i, s_d, s0);
+            let s_h = risk_score(&input(10f64.powf(log_p), c, d, hazards(true))).score;
+            prop_assert!(s_h >= s0, "hazard: {} < {}", s_h, s0);
+        }
+    }
 }
