@@ -114,25 +114,7 @@ fn draw<DB: DrawingBackend>(p: &DrillPlot, root: &DrawingArea<DB, Shift>) -> Dra
     // below it are clipped) so the approach to each threshold stays readable.
     let floor = lv.iter().copied().fold(f64::INFINITY, f64::min) - 1.5;
     let (y0, y1) = padded(lo.max(floor), hi, 0.06);
-    let mut chart = ChartBuilder::on(&top)
-        .caption(&p.title, font(TITLE_SIZE))
-        .margin(20)
-        .margin_right(30)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(t0..t1, y0..y1)
-        .or_draw()?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .max_light_lines(4)
-        .x_desc("时间 / Time (h)")
-        .y_desc("库水位 / Pond level (m)")
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .axis_desc_style(font(AXIS_SIZE))
-        .label_style(font(TICK_SIZE))
-        .draw()
-        .or_draw()?;
+    let mut chart = stage_time_chart(&top, &p.title, t0..t1, y0..y1)?;
     // Pond alarm bands (light fill over the full height).
     for b in &p.bands {
         let c = alarm_color(b.level).mix(0.15);

@@ -155,6 +155,36 @@ enum DrawError {
 
 type DrawResult = Result<(), DrawError>;
 
+/// The pond-level-against-time chart (axes, grid, bilingual labels) shared by the stage plot and
+/// the drill timeline; `x` in hours, `y` in metres.
+fn stage_time_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, DrawError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(TITLE_SIZE))
+        .margin(20)
+        .margin_right(30)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(x, y)
+        .or_draw()?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .max_light_lines(4)
+        .x_desc("时间 / Time (h)")
+        .y_desc("库水位 / Pond level (m)")
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .axis_desc_style(font(AXIS_SIZE))
+        .label_style(font(TICK_SIZE))
+        .draw()
+        .or_draw()?;
+    Ok(chart)
+}
+
 /// Turns any plotters error into a [`DrawError`].
 trait OrDraw<T> {
     fn or_draw(self) -> Result<T, DrawError>;

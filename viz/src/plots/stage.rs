@@ -14,25 +14,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let (lo, hi) = extent([r.stage_m.as_slice(), levels.as_slice(), &[r.peak_stage_m]])
         .ok_or_else(|| DrawError::NoData("no stage values".into()))?;
     let (y0, y1) = padded(lo, hi, 0.08);
-    let mut chart = ChartBuilder::on(root)
-        .caption(PlotKind::Stage.title(), font(TITLE_SIZE))
-        .margin(20)
-        .margin_right(30)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(t0..t1, y0..y1)
-        .or_draw()?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .max_light_lines(4)
-        .x_desc("时间 / Time (h)")
-        .y_desc("库水位 / Pond level (m)")
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .axis_desc_style(font(AXIS_SIZE))
-        .label_style(font(TICK_SIZE))
-        .draw()
-        .or_draw()?;
+    let mut chart = stage_time_chart(root, PlotKind::Stage.title(), t0..t1, y0..y1)?;
 
     // Reference lines, labelled above the line at the right end; a label that would collide with
     // the previous one (sorted by elevation) moves to the left end.
