@@ -231,6 +231,8 @@ pub struct Prepared {
     /// The scenario without the parts no member needs (sections, DEM, source text).
     base: Scenario,
     model: Model,
+    /// `[pond] rain_on_pond` (no draw changes it; read once, not per member).
+    rain_on_pond: bool,
     trigger: Option<BreachTrigger>,
     pub context: EnsembleContext,
 }
@@ -283,10 +285,12 @@ impl Prepared {
             ),
         };
         let inputs = sampler.describe(s);
+        let rain_on_pond = tailtwin_scenario::build::pond_spec(&base)?.rain_on_pond;
         let prepared = Prepared {
             sampler,
             base,
             model,
+            rain_on_pond,
             trigger,
             context: EnsembleContext {
                 min_freeboard_required_m: min_fb,
@@ -355,10 +359,13 @@ impl Prepared {
         storm_total: &mut Option<f64>,
     ) -> Result<MemberOutcome, PipelineError> {
         let s = self.sampler.apply(&self.base, d);
+        // Borrow the prepared pond unless this member draws its own start level.
+        let drawn_pond;
         let pond = if self.sampler.varies_level() {
-            tailtwin_scenario::build::pond(&s)?
+            drawn_pond = tailtwin_scenario::build::pond(&s)?;
+            &drawn_pond
         } else {
-            self.model.pond.clone()
+            &self.model.pond
         };
         let rebuilt;
         let structures: &[Structure] = if d.conditions.iter().any(|&c| c < 1.0) {
@@ -370,16 +377,19 @@ impl Prepared {
         let outlets: Vec<&dyn Outlet> = structures.iter().map(|x| x as &dyn Outlet).collect();
         let forcing = crate::forcing::forcing(&s)?;
         *storm_total = forcing.hyetograph.as_ref().map(|h| h.total_mm());
-        let rain_on_pond =
-            match (&forcing.hyetograph, tailtwin_scenario::build::pond_spec(&s)?.rain_on_pond) {
-                (Some(h), true) => h.clone(),
-                _ => tailtwin_core::Hyetograph::dry(),
-            };
+        let dry;
+        let rain_on_pond = match (&forcing.hyetograph, self.rain_on_pond) {
+            (Some(h), true) => h,
+            _ => {
+                dry = tailtwin_core::Hyetograph::dry();
+                &dry
+            }
+        };
         let (mut settings, _) = crate::routing_settings(&s, &forcing)?;
         let end = settings.end_time_s.expect("routing_settings sets the end");
         let fine_interval = settings.report_interval_s;
         settings.report_interval_s = end;
-        let routed = route(&pond, &outlets, &forcing.inflow, &rain_on_pond, &settings)?;
+        let routed = route(pond, &outlets, &forcing.inflow, rain_on_pond, &settings)?;
         let fired = match &self.trigger {
             None => None,
             Some(BreachTrigger::PipingAtLevel { level }) => Some(routed.peak_stage_m >= level.m()),
@@ -388,7 +398,7 @@ impl Prepared {
                     Some(false)
                 } else {
                     settings.report_interval_s = fine_interval;
-                    let fine = route(&pond, &outlets, &forcing.inflow, &rain_on_pond, &settings)?;
+                    let fine = route(pond, &outlets, &forcing.inflow, rain_on_pond, &settings)?;
                     Some(fired(t, &fine)?)
                 }
             }
