@@ -78,6 +78,10 @@ impl Outlet for Torricelli {
     fn discharge(&self, stage: Elevation, _: f64) -> Discharge {
         flowing(self.c * (stage.0 - self.centroid).max(0.0).sqrt())
     }
+    // Depends on the stage only: the router's autonomous pieces take unbounded steps.
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
+    }
 }
 
 impl Outlet for PowerWeir {
@@ -89,6 +93,10 @@ impl Outlet for PowerWeir {
     }
     fn discharge(&self, stage: Elevation, _: f64) -> Discharge {
         flowing(self.c * (stage.0 - self.crest).max(0.0).powf(1.5))
+    }
+    // Depends on the stage only: the router's autonomous pieces take unbounded steps.
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
     }
 }
 
@@ -102,6 +110,10 @@ impl Outlet for LinearOutlet {
     fn discharge(&self, stage: Elevation, _: f64) -> Discharge {
         flowing(self.rate * (stage.0 - self.datum).max(0.0))
     }
+    // Depends on the stage only: the router's autonomous pieces take unbounded steps.
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
+    }
 }
 
 impl Outlet for ConstantDraw {
@@ -113,6 +125,10 @@ impl Outlet for ConstantDraw {
     }
     fn discharge(&self, _: Elevation, _: f64) -> Discharge {
         flowing(self.q)
+    }
+    // Depends on the stage only: the router's autonomous pieces take unbounded steps.
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
     }
 }
 

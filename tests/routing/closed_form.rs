@@ -83,6 +83,51 @@ fn weir_drawdown_matches_closed_form() {
     assert_mass_balance(&r);
 }
 
+/// The weir without its declaration of steadiness (an outlet that may depend on time).
+struct TimeDependentWeir(PowerWeir);
+
+impl Outlet for TimeDependentWeir {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+    fn kind(&self) -> &str {
+        self.0.kind()
+    }
+    fn discharge(&self, stage: Elevation, t: f64) -> Discharge {
+        self.0.discharge(stage, t)
+    }
+}
+
+// Goal: where the forcing is constant and every outlet steady (`steady_from_s`), dS/dt = f(S) is
+// autonomous and monotone, so the step is bounded by the error control only, not by
+// max_step_s, and the answer keeps its accuracy; an outlet that may depend on time keeps the
+// bound. Setup: R2 (no inflow, weir drawdown) over 24 h, rtol 1e-8, max_step_s 900 s.
+// Reference: the closed form at 1, 3, 6, 12 and 24 h. Tolerance: 1e-7 m (5·rtol·h₀, as R2 with
+// its tighter rtol: the drawdown is contractive); steps: fewer than 24 h / 900 s = 96 when
+// steady (measured 82), at least 96 when not (measured 118).
+#[test]
+fn steady_outlets_take_steps_beyond_max_step_on_constant_forcing() {
+    let (area, cl, h0) = (1e5, 17.0, 2.0);
+    let pond = prism(area, 100.0, 110.0, 100.0 + h0);
+    let s = settings(1e-8, 86_400.0, 1800.0);
+    let steady = PowerWeir { crest: 100.0, c: cl };
+    let varying = TimeDependentWeir(PowerWeir { crest: 100.0, c: cl });
+    let free = route(&pond, &[&steady], &Hydrograph::zero(), &Hyetograph::dry(), &s).unwrap();
+    let bounded = route(&pond, &[&varying], &Hydrograph::zero(), &Hyetograph::dry(), &s).unwrap();
+    for r in [&free, &bounded] {
+        for hours in [1.0, 3.0, 6.0, 12.0, 24.0] {
+            let t = hours * 3600.0;
+            let err = (stage_at(r, t) - 100.0 - weir_exact(h0, cl, area, t)).abs();
+            assert!(err < 1e-7, "t = {hours} h: error {err}");
+        }
+        assert_mass_balance(r);
+    }
+    eprintln!("steps: {} free, {} bounded", free.diagnostics.steps, bounded.diagnostics.steps);
+    assert!(free.diagnostics.steps < 96, "{}", free.diagnostics.steps);
+    assert!(bounded.diagnostics.steps >= 96, "{}", bounded.diagnostics.steps);
+    assert!(free.diagnostics.max_step_s > 900.0);
+}
+
 // Goal: fixed-step Dormand–Prince converges at fifth order on R2 (a smooth problem).
 // Setup: R2 as above, fixed steps 1600, 800, 400, 200 s over 8 h; error of h(8 h).
 // Reference: closed form. Tolerance: every observed order log2(e_h/e_{h/2}) ≥ 4.5 (no loss of

@@ -53,6 +53,15 @@
 //!   the step is redone to end on it and polished by Newton on the step length (so the stage
 //!   at the event equals the level to ~1e-12 relative); the event is recorded as a core
 //!   [`Event`](tailtwin_core::Event) and no step straddles a kink.
+//! - **Autonomous pieces.** On a piece where the inflow is constant and every outlet is steady
+//!   ([`Outlet::steady_from_s`]), `dS/dt = f(S)` is autonomous, so the storage is monotone
+//!   there: no excursion across an event level can hide inside a step, and the step is bounded
+//!   by the error control only, not by `max_step_s` (the drawdown after a storm takes tens of
+//!   steps instead of one per 900 s; on a stiff stretch the error control keeps an explicit
+//!   method's step near its stability limit, at the price of rejected steps).
+//! - **Stage from storage.** Each evaluation starts the stage search in the segment and at the
+//!   offset where the previous one landed, and Halley's iteration stops at the cubic's
+//!   round-off: the same stage as a fresh search, usually after one iteration.
 //! - **Mass balance exact to round-off.** Every volume term (inflow, rain, each outlet,
 //!   overtopping) is accumulated with the same fifth-order RK weights as the storage update
 //!   (compensated sums), so `initial + in − out − final` is round-off (≈1e-16 relative
@@ -140,7 +149,13 @@
 //!   `events_are_located_on_their_levels_in_order`,
 //!   `beach_and_threshold_events_and_upstream_freeboard`, `peaks_do_not_depend_on_report_interval`,
 //!   `time_varying_outlet_peak_is_located_between_steps`, `routing_is_deterministic`,
-//!   `bad_outlets_and_settings_are_errors`.
+//!   `bad_outlets_and_settings_are_errors`,
+//!   `steady_outlets_take_steps_beyond_max_step_on_constant_forcing` (R2 to 1e-7 m with the
+//!   free steps; 82 steps against 118 with the bound); `storage::hinted_inversion_matches_the_search`.
+//! - Stage grids ([`structures::tabulated`]): unit tests there, and tests/ensemble.rs
+//!   `tabulated_outlets_match_the_formulas_and_converge_with_the_spacing` (ensemble members on
+//!   grids against the formulas: second-order convergence in the spacing, 9.7e-7 m worst peak
+//!   difference over 300 demo members at 1 mm).
 //! - Performance: benches/routing.rs, one pond_basic run at default settings ≈ 130 µs
 //!   (≈ 7 600 runs/s on one core of a loaded 2-core machine; 300 s report interval).
 //! - Stage–storage: `stage_inverts_volume_on_random_tables` (property test) and the unit tests

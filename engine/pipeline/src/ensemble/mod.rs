@@ -12,21 +12,28 @@
 //!   pool of `threads` workers and are collected in index order, and the statistics read the
 //!   table in index order, so the summary is identical on 1 and N threads and for merged shards.
 //! - **Per-member path**: the pond, structures and limits are built once; a member rebuilds the
-//!   pond only when its start level is drawn, and the structures only when one of them is
-//!   blocked in that member. The router's output series are sampled at one interval (start and
-//!   end): extremes come from the integrator's own steps, not from the series. Only for an
-//!   overtopping dam-break trigger and a member whose peak reaches the trigger depth is the
-//!   member routed again with the scenario's report interval, to time the trigger's duration.
+//!   pond only when its start level is drawn. The structures are tabulated once on 1 mm stage
+//!   grids ([`RatingGrid`], from 2 m below the lowest start level to 3 m above the crest; exact
+//!   outside) and a member's blockage scales its structure's grid ([`Tabulated`]); a member that
+//!   blocks another structure's outlet conduit (whose condition acts inside the series), or a
+//!   scenario with a structure that changes in time, is routed on the formulas. The router's
+//!   output series are sampled at one interval (start and end): extremes come from the
+//!   integrator's own steps, not from the series. Only for an overtopping dam-break trigger and
+//!   a member whose peak reaches the trigger depth is the member routed again with the
+//!   scenario's report interval, to time the trigger's duration.
+//! - **Grid accuracy** (tests/ensemble.rs
+//!   `tabulated_outlets_match_the_formulas_and_converge_with_the_spacing`): over 300 demo
+//!   members the worst peak-stage difference from the formulas is 1.4e-5 / 3.7e-6 / 9.7e-7 m at
+//!   4 / 2 / 1 mm spacing (second order); [`Prepared::with_exact_outlets`] routes on the
+//!   formulas.
 //! - **Failures**: a member whose build or routing fails is kept in the table with its error
 //!   and counted in `failed_members`; more than [`MAX_FAILED_FRACTION`] failed is an error.
-//! - **Performance** (release, demo, 2 × 10⁴ members on the idle 2-core machine, `tailtwin
-//!   ensemble --threads 1|2`): 1431 members/s on 1 thread, 2784 members/s on 2 (1.95×), so
-//!   10⁵ members take ≈ 36 s on 2 cores (benches/ensemble.rs measures the same path; under a
-//!   shared load it gave 72.5 s / 49.7 s). A callgrind profile puts
-//!   87 % of a member in the router (`pond::route`: stage from storage 29 %, the tower + tunnel
-//!   series discharge 20 %; the DP steps land on every inflow breakpoint), 4 % in storm +
-//!   inflow and < 5 % in this module: the target (10⁵ members in ≤ 10 s on 2 cores)
-//!   needs a faster router, not a leaner ensemble loop.
+//! - **Performance** (release, demo, idle 2-core machine): see benches/ensemble.rs for the
+//!   figures. Four changes took a member from 0.70 ms to about 0.15 ms, all profiled with
+//!   `perf`: the router's steps are no longer bounded by `max_step_s` on the autonomous drawdown
+//!   after the storm (−35 % steps), the stage-from-storage inversion starts where the previous
+//!   one landed (it was half the time), the structures come from their stage grids, and the
+//!   inflow at the forcing cuts is read in one sweep.
 //! - **Minima**: the freeboard and beach-length minima are the risk crate's limits for the
 //!   pond's grade and dam type (the ones the flood-season checks use).
 
@@ -43,7 +50,10 @@ use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use tailtwin_core::assessment::EnsembleSummary;
 use tailtwin_core::{Elevation, RoutedPond};
-use tailtwin_pond::structures::{BreachTrigger, Structure, resolve_trigger_on_route};
+use tailtwin_pond::structures::tabulated::DEFAULT_GRID_SPACING_M;
+use tailtwin_pond::structures::{
+    BreachTrigger, RatingGrid, Structure, Tabulated, resolve_trigger_on_route,
+};
 use tailtwin_pond::{Outlet, route};
 use tailtwin_scenario::Scenario;
 use tailtwin_scenario::dambreak::TriggerSpec;
@@ -225,12 +235,76 @@ pub struct EnsembleContext {
     pub inputs: Vec<tailtwin_core::assessment::SampledInput>,
 }
 
+/// Stage grids of the routed structures, shared by every member (see [`OutletGrids::new`]).
+struct OutletGrids {
+    grids: Vec<RatingGrid>,
+    /// Per `[ensemble] blockage` entry: the routed structure whose flow its factor scales, or
+    /// `None` when the blocked structure is another's outlet conduit (its condition acts inside
+    /// the series, not on the total: such a member is routed on the exact structures).
+    blockage_target: Vec<Option<usize>>,
+}
+
+/// How far the stage grids reach below the lowest start level and above the crest, m. Beyond
+/// them the structures are evaluated exactly (correct, only slower).
+const GRID_MARGIN_BELOW_M: f64 = 2.0;
+const GRID_MARGIN_ABOVE_M: f64 = 3.0;
+
+impl OutletGrids {
+    /// Grids at [`DEFAULT_GRID_SPACING_M`] from [`GRID_MARGIN_BELOW_M`] under the lowest start
+    /// level to [`GRID_MARGIN_ABOVE_M`] over the crest; `None` when a structure changes in time
+    /// (a schedule, a breach), which has no stage grid.
+    fn new(
+        base: &Scenario,
+        model: &Model,
+        sampler: &Sampler,
+        crest_m: f64,
+        spacing_m: f64,
+    ) -> Result<Option<OutletGrids>, PipelineError> {
+        if model.structures.iter().any(|s| s.steady_from_s() != Some(0.0)) {
+            return Ok(None);
+        }
+        let lo = Elevation(sampler.start_level_range_m().0 - GRID_MARGIN_BELOW_M);
+        let hi = Elevation(crest_m + GRID_MARGIN_ABOVE_M);
+        let grids = model
+            .structures
+            .iter()
+            .map(|s| RatingGrid::new(s, lo, hi, spacing_m))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| PipelineError::Unsupported(format!("ensemble: stage grid: {e}")))?;
+        let routed: Vec<usize> = tailtwin_scenario::build::routed_indices(base).collect();
+        let blockage_target =
+            sampler.blocked_structures().map(|i| routed.iter().position(|&r| r == i)).collect();
+        Ok(Some(OutletGrids { grids, blockage_target }))
+    }
+
+    /// Each routed structure's flow factor for draw `d`, or `None` when a drawn blockage acts
+    /// inside a series (see `blockage_target`).
+    fn scales(&self, d: &Draw) -> Option<Vec<f64>> {
+        let mut scales = vec![1.0; self.grids.len()];
+        for (target, &c) in self.blockage_target.iter().zip(&d.conditions) {
+            match target {
+                Some(k) => scales[*k] *= c,
+                None if c < 1.0 => return None,
+                None => {}
+            }
+        }
+        Some(scales)
+    }
+
+    /// Largest |grid − formula| of any structure at the grid's cell midpoints, m³/s.
+    fn max_error_m3s(&self) -> f64 {
+        self.grids.iter().map(RatingGrid::max_error_m3s).fold(0.0, f64::max)
+    }
+}
+
 /// The scenario's ensemble, prepared once: sampler, base model, limits, trigger.
 pub struct Prepared {
     sampler: Sampler,
     /// The scenario without the parts no member needs (sections, DEM, source text).
     base: Scenario,
     model: Model,
+    /// The structures' stage grids (None: routed on the formulas).
+    grids: Option<OutletGrids>,
     /// `[pond] rain_on_pond` (no draw changes it; read once, not per member).
     rain_on_pond: bool,
     trigger: Option<BreachTrigger>,
@@ -286,10 +360,13 @@ impl Prepared {
         };
         let inputs = sampler.describe(s);
         let rain_on_pond = tailtwin_scenario::build::pond_spec(&base)?.rain_on_pond;
+        let grids =
+            OutletGrids::new(&base, &model, &sampler, pond.crest.m(), DEFAULT_GRID_SPACING_M)?;
         let prepared = Prepared {
             sampler,
             base,
             model,
+            grids,
             rain_on_pond,
             trigger,
             context: EnsembleContext {
@@ -302,6 +379,26 @@ impl Prepared {
         };
         prepared.preflight()?;
         Ok(prepared)
+    }
+
+    /// The same ensemble routed on the structures' formulas instead of their stage grids (for
+    /// verifying the grids; about twice as slow).
+    pub fn with_exact_outlets(mut self) -> Prepared {
+        self.grids = None;
+        self
+    }
+
+    /// The same ensemble on stage grids of another spacing, m (for convergence studies).
+    pub fn with_grid_spacing(mut self, spacing_m: f64) -> Result<Prepared, PipelineError> {
+        let crest = tailtwin_scenario::build::pond_spec(&self.base)?.crest.m();
+        self.grids = OutletGrids::new(&self.base, &self.model, &self.sampler, crest, spacing_m)?;
+        Ok(self)
+    }
+
+    /// Largest difference between a structure's stage grid and its formula at the grid's cell
+    /// midpoints, m³/s (None: the members are routed on the formulas).
+    pub fn outlet_grid_error_m3s(&self) -> Option<f64> {
+        self.grids.as_ref().map(OutletGrids::max_error_m3s)
     }
 
     /// Builds the storm of every (duration, pattern) the ensemble can draw at a 10-year depth,
@@ -367,14 +464,30 @@ impl Prepared {
         } else {
             &self.model.pond
         };
-        let rebuilt;
-        let structures: &[Structure] = if d.conditions.iter().any(|&c| c < 1.0) {
-            rebuilt = tailtwin_scenario::build::structures(&s)?;
-            &rebuilt
+        // The shared stage grids, scaled by the member's blockages; else the formulas (rebuilt
+        // when this member blocks a structure).
+        let scales = self.grids.as_ref().and_then(|g| g.scales(d).map(|sc| (g, sc)));
+        let (rebuilt, tabulated);
+        let outlets: Vec<&dyn Outlet> = if let Some((g, scales)) = scales {
+            tabulated = self
+                .model
+                .structures
+                .iter()
+                .zip(&g.grids)
+                .zip(scales)
+                .map(|((s, grid), scale)| Tabulated::new(s, grid, scale))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| PipelineError::Unsupported(format!("ensemble: {e}")))?;
+            tabulated.iter().map(|x| x as &dyn Outlet).collect()
         } else {
-            &self.model.structures
+            let structures: &[Structure] = if d.conditions.iter().any(|&c| c < 1.0) {
+                rebuilt = tailtwin_scenario::build::structures(&s)?;
+                &rebuilt
+            } else {
+                &self.model.structures
+            };
+            structures.iter().map(|x| x as &dyn Outlet).collect()
         };
-        let outlets: Vec<&dyn Outlet> = structures.iter().map(|x| x as &dyn Outlet).collect();
         let forcing = crate::forcing::forcing(&s)?;
         *storm_total = forcing.hyetograph.as_ref().map(|h| h.total_mm());
         let dry;

@@ -202,6 +202,20 @@ impl Sampler {
         self.level.is_some_and(|l| l.1 > 0.0)
     }
 
+    /// Lowest and highest start level a member can draw, m.
+    pub fn start_level_range_m(&self) -> (f64, f64) {
+        let b = self.base_level_m;
+        match self.level {
+            Some((mean, _, min, max)) => (min.min(mean).min(b), max.max(mean).max(b)),
+            None => (b, b),
+        }
+    }
+
+    /// Index into `Scenario::structures` of each blockage entry's structure.
+    pub fn blocked_structures(&self) -> impl Iterator<Item = usize> + '_ {
+        self.spec.blockage.iter().map(|b| b.structure)
+    }
+
     /// Ids of the structures that may be blocked, in `[ensemble] blockage` order.
     pub fn blocked_ids(&self) -> Vec<String> {
         self.spec.blockage.iter().map(|b| b.id.clone()).collect()

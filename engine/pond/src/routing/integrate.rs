@@ -278,6 +278,8 @@ pub(crate) fn integrate(
     record_flows(&st, 0, None);
 
     let h_max = if puls.is_some() { f64::INFINITY } else { settings.max_step_s };
+    // From this time on every outlet depends on the stage only (None: never).
+    let steady_from = outlets.iter().try_fold(0.0f64, |t, o| o.steady_from_s().map(|s| t.max(s)));
     let mut h = match (fixed_step, settings.initial_step_s) {
         (Some(h), _) => h,
         (None, Some(h)) => h.min(h_max),
@@ -292,8 +294,15 @@ pub(crate) fn integrate(
         }
         // Land exactly on the piece end when the step would reach (or nearly reach) it.
         let remaining = piece.t_b - t;
+        // On a piece with constant forcing and steady outlets dS/dt = f(S) is autonomous, so the
+        // storage is monotone there: no excursion across a level can hide inside a step, and
+        // only the error control bounds the adaptive step (the drawdown after a storm takes a
+        // handful of steps instead of one per max_step_s).
+        let autonomous =
+            piece.has_constant_forcing() && steady_from.is_some_and(|t0| t0 <= piece.t_a);
         let mut h_try = match fixed_step {
             Some(hf) => hf.min(h_max),
+            None if autonomous => h,
             None => h.min(h_max),
         };
         let lands = h_try * 1.01 >= remaining;

@@ -42,7 +42,9 @@ pub struct RoutingSettings {
     /// only near an empty pond).
     pub atol_m3: f64,
     /// Largest step, s (default 900 s; also bounds how long a narrow excursion across an event
-    /// level could stay undetected inside one step).
+    /// level could stay undetected inside one step). Not applied on a piece with constant
+    /// inflow and steady outlets ([`Outlet::steady_from_s`]), where the storage is monotone and
+    /// only the error control bounds the adaptive step.
     pub max_step_s: f64,
     /// First trial step, s (default `None`: Hairer's starting-step estimate).
     pub initial_step_s: Option<f64>,

@@ -61,7 +61,7 @@ pub(crate) fn assemble(
     let mut d = Vec::with_capacity(m);
     for &t in &times {
         let s = storage_at(&run.segments, &mut hint, t).max(0.0);
-        let (z, _) = table.stage_and_area(s);
+        let (z, _) = sys.stage_and_area(s);
         let q_in = inflow.flow_at(t);
         let (over, rain_q) = sys.discharges(s, t, q_in, rain.intensity_m_per_s(t), &mut d);
         stage.push(z);

@@ -3,7 +3,9 @@
 
 use super::RoutingError;
 use crate::pond::Pond;
+use crate::storage::StageHint;
 use crate::structures::Outlet;
+use tailtwin_core::series::interpolate_from;
 use tailtwin_core::{Discharge, Elevation, Hydrograph, Hyetograph};
 
 /// Shortest forcing piece, s: breakpoints closer than this are merged.
@@ -21,6 +23,11 @@ pub(crate) struct Piece {
 }
 
 impl Piece {
+    /// Constant inflow (rain is constant on every piece).
+    pub fn has_constant_forcing(&self) -> bool {
+        self.inflow_slope == 0.0
+    }
+
     #[inline]
     pub fn inflow(&self, t: f64) -> f64 {
         // Clamped to the piece: the RK stages never leave it, and the inflow is held linear.
@@ -66,8 +73,12 @@ pub(crate) fn pieces(
     let cuts = merged;
     let mut out = Vec::with_capacity(cuts.len());
     let mut t_a = 0.0;
+    // The inflow at the (ascending) cuts, in one sweep; the same values as `inflow.flow_at`.
+    let (times, flows) = (inflow.time_s(), inflow.series().values());
+    let mut from = 0;
+    let mut q_a = interpolate_from(times, flows, t_a, &mut from);
     for t_b in cuts {
-        let (q_a, q_b) = (inflow.flow_at(t_a), inflow.flow_at(t_b));
+        let q_b = interpolate_from(times, flows, t_b, &mut from);
         let mid = 0.5 * (t_a + t_b);
         out.push(Piece {
             t_a,
@@ -77,6 +88,7 @@ pub(crate) fn pieces(
             rain: rain.intensity_m_per_s(mid),
         });
         t_a = t_b;
+        q_a = q_b;
     }
     out
 }
@@ -87,11 +99,22 @@ pub(crate) struct System<'a> {
     pub pond: &'a Pond,
     pub outlets: &'a [&'a dyn Outlet],
     pub evaluations: usize,
+    /// Where the last evaluation's stage was found (the next one starts there).
+    hint: std::cell::Cell<StageHint>,
 }
 
 impl<'a> System<'a> {
     pub fn new(pond: &'a Pond, outlets: &'a [&'a dyn Outlet]) -> Self {
-        Self { pond, outlets, evaluations: 0 }
+        Self { pond, outlets, evaluations: 0, hint: Default::default() }
+    }
+
+    /// Stage and area at storage `s`, starting from where the last call landed.
+    #[inline]
+    pub fn stage_and_area(&self, s: f64) -> (f64, f64) {
+        let mut hint = self.hint.get();
+        let out = self.pond.storage().stage_and_area_near(s, &mut hint);
+        self.hint.set(hint);
+        out
     }
 
     /// Number of volume terms.
@@ -120,7 +143,7 @@ impl<'a> System<'a> {
     ) -> Result<f64, RoutingError> {
         self.evaluations += 1;
         let (inflow, rain) = (piece.inflow(t), piece.rain);
-        let (z, area) = self.pond.storage().stage_and_area(s);
+        let (z, area) = self.stage_and_area(s);
         let supply = inflow + rain * self.pond.rain_area_m2(area);
         terms[0] = inflow;
         terms[1] = supply - inflow;
@@ -163,7 +186,7 @@ impl<'a> System<'a> {
         rain: f64,
         out: &mut Vec<Discharge>,
     ) -> (f64, f64) {
-        let (z, area) = self.pond.storage().stage_and_area(s);
+        let (z, area) = self.stage_and_area(s);
         let supply = inflow + rain * self.pond.rain_area_m2(area);
         out.clear();
         out.extend(self.outlets.iter().map(|o| o.discharge(Elevation(z), t)));

@@ -11,7 +11,9 @@
 //! returns a typed [`StructureError`] carrying the offending values; builders (`with_…`) add
 //! options (tailwater, approach channel, losses, gravity, condition). [`rating_curve`] and
 //! [`combined_rating_curve`] turn any [`Outlet`] (or a slice of them) into a core
-//! [`RatingCurve`](tailtwin_core::RatingCurve).
+//! [`RatingCurve`](tailtwin_core::RatingCurve). A [`RatingGrid`] tabulates a steady outlet on a
+//! fine stage grid and [`Tabulated`] routes through it (scaled by a blockage factor): the
+//! ensemble's fast path, see [`tabulated`] for its error.
 //!
 //! # Example: the R4 (pond_basic) outlets as SWMM 5.2 sees them
 //!
@@ -174,6 +176,9 @@ macro_rules! steady_outlet {
             fn transition_stages(&self) -> Vec<::tailtwin_core::Elevation> {
                 self.transitions()
             }
+            fn steady_from_s(&self) -> Option<f64> {
+                Some(0.0)
+            }
         }
     };
 }
@@ -190,6 +195,7 @@ mod section;
 mod spillway;
 mod structure;
 mod table;
+pub mod tabulated;
 pub mod tower;
 pub mod trough;
 mod weir;
@@ -208,6 +214,7 @@ pub use section::{ConduitShape, Section};
 pub use spillway::Spillway;
 pub use structure::Structure;
 pub use table::RatingTable;
+pub use tabulated::{RatingGrid, Tabulated};
 pub use tower::{FrameTower, Shaft, WindowTower, Windows};
 pub use trough::InclinedTrough;
 pub use weir::{Approach, Contraction, Weir, WeirForm};
@@ -241,6 +248,14 @@ pub trait Outlet: Send + Sync {
     /// router cuts its forcing pieces there, so no step straddles a jump. Default: none.
     fn time_breakpoints(&self) -> Vec<f64> {
         Vec::new()
+    }
+    /// Time (s) from which the discharge depends on the stage only; `None` when it may depend
+    /// on time throughout (a growing breach, a pumped series). Where the forcing is constant
+    /// and every outlet is steady, `dS/dt = f(S)` is autonomous and its solution monotone, so
+    /// the router lets its steps grow past `max_step_s` there (nothing can hide inside a
+    /// step). Default: `None`, which keeps the step bound.
+    fn steady_from_s(&self) -> Option<f64> {
+        None
     }
     /// Discharge at `stage` and `time_s` inside the router's piece `[piece_start_s,
     /// piece_end_s]`, which contains no time breakpoint in its interior. An outlet that jumps at
@@ -298,6 +313,9 @@ impl<T: Outlet + ?Sized> Outlet for &T {
     fn time_breakpoints(&self) -> Vec<f64> {
         (**self).time_breakpoints()
     }
+    fn steady_from_s(&self) -> Option<f64> {
+        (**self).steady_from_s()
+    }
     fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
         (**self).discharge_in_piece(stage, time_s, a, b)
     }
@@ -321,6 +339,9 @@ impl<T: Outlet + ?Sized> Outlet for Box<T> {
     }
     fn time_breakpoints(&self) -> Vec<f64> {
         (**self).time_breakpoints()
+    }
+    fn steady_from_s(&self) -> Option<f64> {
+        (**self).steady_from_s()
     }
     fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
         (**self).discharge_in_piece(stage, time_s, a, b)

@@ -97,6 +97,11 @@ impl Outlet for Scheduled {
     fn stage_limit(&self) -> Option<Elevation> {
         self.base.stage_limit()
     }
+    /// Steady after the last change, when the structure itself is steady.
+    fn steady_from_s(&self) -> Option<f64> {
+        let last = self.changes.iter().map(|(t, _, _)| *t).fold(0.0, f64::max);
+        self.base.steady_from_s().map(|t| t.max(last))
+    }
     fn time_breakpoints(&self) -> Vec<f64> {
         let mut t = self.base.time_breakpoints();
         t.extend(self.changes.iter().map(|(t, _, _)| *t).filter(|&t| t > 0.0));

@@ -86,4 +86,7 @@ impl super::Outlet for Spillway {
     fn transition_stages(&self) -> Vec<Elevation> {
         self.transitions()
     }
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
+    }
 }

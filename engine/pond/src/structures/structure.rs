@@ -99,6 +99,9 @@ impl Outlet for Structure {
     fn time_breakpoints(&self) -> Vec<f64> {
         self.outlet().time_breakpoints()
     }
+    fn steady_from_s(&self) -> Option<f64> {
+        self.outlet().steady_from_s()
+    }
     #[inline]
     fn discharge_in_piece(&self, stage: Elevation, time_s: f64, a: f64, b: f64) -> Discharge {
         self.outlet().discharge_in_piece(stage, time_s, a, b)

@@ -131,4 +131,7 @@ impl super::Outlet for RatingTable {
     fn stage_limit(&self) -> Option<Elevation> {
         if self.extrapolate { None } else { Some(self.top()) }
     }
+    fn steady_from_s(&self) -> Option<f64> {
+        Some(0.0)
+    }
 }
