@@ -248,11 +248,14 @@ struct OutletGrids {
 /// them the structures are evaluated exactly (correct, only slower).
 const GRID_MARGIN_BELOW_M: f64 = 2.0;
 const GRID_MARGIN_ABOVE_M: f64 = 3.0;
+/// Most cells of one grid (1 km of stage at 1 mm); a taller range is routed on the formulas.
+const MAX_GRID_CELLS: f64 = 1e6;
 
 impl OutletGrids {
     /// Grids at [`DEFAULT_GRID_SPACING_M`] from [`GRID_MARGIN_BELOW_M`] under the lowest start
-    /// level to [`GRID_MARGIN_ABOVE_M`] over the crest; `None` when a structure changes in time
-    /// (a schedule, a breach), which has no stage grid.
+    /// level (not below the pond's bottom) to [`GRID_MARGIN_ABOVE_M`] over the crest; `None`
+    /// when a structure changes in time (a schedule, a breach), which has no stage grid, or the
+    /// range needs more than [`MAX_GRID_CELLS`].
     fn new(
         base: &Scenario,
         model: &Model,
@@ -263,8 +266,13 @@ impl OutletGrids {
         if model.structures.iter().any(|s| s.steady_from_s() != Some(0.0)) {
             return Ok(None);
         }
-        let lo = Elevation(sampler.start_level_range_m().0 - GRID_MARGIN_BELOW_M);
+        let bottom = model.pond.storage().bottom().m();
+        let lo = Elevation((sampler.start_level_range_m().0 - GRID_MARGIN_BELOW_M).max(bottom));
         let hi = Elevation(crest_m + GRID_MARGIN_ABOVE_M);
+        let cells = (hi.m() - lo.m()) / spacing_m;
+        if cells.is_nan() || cells > MAX_GRID_CELLS {
+            return Ok(None);
+        }
         let grids = model
             .structures
             .iter()
