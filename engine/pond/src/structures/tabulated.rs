@@ -14,13 +14,13 @@
 //!   flow error below ε moves the storage by at most `ε·t` after time `t` (the ensemble's test
 //!   `tabulated_outlets_match_the_formulas` checks members against this bound).
 //! - **Condition**: [`Tabulated::scale`] multiplies the tabulated flow, exactly as a
-//!   [`Condition`](super::Condition) scales an outlet whose condition applies last (every
+//!   [`Condition`] scales an outlet whose condition applies last (every
 //!   built structure's own condition does): one grid serves every blockage a member draws.
 //! - **Output**: inside the grid the flow is reported with regime and control
 //!   [`Regime::Table`]/[`Control::Table`] (it comes from the grid); outside, the outlet's own.
 
-use super::Outlet;
 use super::error::StructureError;
+use super::{Condition, Outlet};
 use tailtwin_core::{Control, Discharge, Elevation, Regime};
 
 /// Default grid spacing, m (see the module documentation for the error it gives).
@@ -132,13 +132,13 @@ impl RatingGrid {
     }
 }
 
-/// An outlet routed through its [`RatingGrid`], its flow multiplied by `scale` (a member's
-/// blockage). See the module documentation.
+/// An outlet routed through its [`RatingGrid`], its flow multiplied by a factor (a member's
+/// blockage) as a [`Condition`] does. See the module documentation.
 #[derive(Clone, Copy)]
 pub struct Tabulated<'a> {
     outlet: &'a dyn Outlet,
     grid: &'a RatingGrid,
-    scale: f64,
+    condition: Condition,
 }
 
 impl<'a> Tabulated<'a> {
@@ -149,24 +149,13 @@ impl<'a> Tabulated<'a> {
         grid: &'a RatingGrid,
         scale: f64,
     ) -> Result<Self, StructureError> {
-        super::error::in_range(outlet.id(), "flow scale", scale, 0.0, 1.0)?;
-        Ok(Tabulated { outlet, grid, scale })
+        let condition = Condition::Blocked { remaining: scale }.validate(outlet.id())?;
+        Ok(Tabulated { outlet, grid, condition })
     }
 
     /// The factor on the outlet's flow.
     pub fn scale(&self) -> f64 {
-        self.scale
-    }
-
-    #[inline]
-    fn scaled(&self, d: Discharge) -> Discharge {
-        if self.scale == 1.0 {
-            d
-        } else if self.scale == 0.0 {
-            Discharge { flow_m3s: 0.0, regime: Regime::Closed, control: Control::None }
-        } else {
-            Discharge { flow_m3s: d.flow_m3s * self.scale, ..d }
-        }
+        self.condition.factor()
     }
 }
 
@@ -177,19 +166,17 @@ impl Outlet for Tabulated<'_> {
     fn kind(&self) -> &str {
         self.outlet.kind()
     }
+    /// The grid's flow where it is positive; elsewhere (dry inside the grid, or outside it) the
+    /// outlet's own, for the exact regime. The factor applies last either way.
     #[inline]
     fn discharge(&self, stage: Elevation, time_s: f64) -> Discharge {
-        match self.grid.flow_at(stage.m()) {
-            Some(q) if self.scale > 0.0 && q > 0.0 => Discharge {
-                flow_m3s: q * self.scale,
-                regime: Regime::Table,
-                control: Control::Table,
-            },
-            Some(_) => {
-                Discharge { flow_m3s: 0.0, ..self.scaled(self.outlet.discharge(stage, time_s)) }
+        let d = match self.grid.flow_at(stage.m()) {
+            Some(q) if q > 0.0 => {
+                Discharge { flow_m3s: q, regime: Regime::Table, control: Control::Table }
             }
-            None => self.scaled(self.outlet.discharge(stage, time_s)),
-        }
+            _ => self.outlet.discharge(stage, time_s),
+        };
+        self.condition.apply(d)
     }
     fn transition_stages(&self) -> Vec<Elevation> {
         self.outlet.transition_stages()
@@ -214,14 +201,14 @@ mod tests {
     // Goal: the grid reproduces the outlet at its nodes, interpolates within the stated bound
     // between them, falls back to the exact outlet outside, and scales like a condition.
     // Reference: the weir's own formula, Q = C L h^1.5 (C = 1.70, L = 10 m): Q'' = 0.75 C L h^-0.5,
-    // so on [100.5, 103] with h = 1 mm the linear-interpolation bound h²/8·max|Q''| is
-    // 1.25e-7·17.0 = 2.3e-6 m³/s; below the crest cell the flow is 0 exactly.
+    // so on [100.5, 103] with a 1 mm grid the linear-interpolation bound (1 mm)²/8·max|Q''| is
+    // 1.25e-7·18.0 = 2.3e-6 m³/s (max at h = 0.5 m); below the crest the flow is 0 exactly.
     #[test]
     fn grid_interpolates_within_the_bound_and_scales() {
         let w = weir();
         let g = RatingGrid::new(&w, Elevation(99.0), Elevation(103.0), 1e-3).unwrap();
-        // The largest error is in the crest's cell: C L h^1.5 (2^-1.5 − 1/2)... at most
-        // |Q(h/2) − Q(h)/2| = 17·(1e-3)^1.5·(2^-1.5 − 1/2)... = 7.9e-5 m³/s in magnitude.
+        // The largest midpoint error is in the crest's cell (h = 1 mm above the crest):
+        // |Q(h/2) − Q(h)/2| = 17·(1e-3)^1.5·(1/2 − 2^-1.5) = 7.9e-5 m³/s.
         assert!(g.max_error_m3s() > 0.0 && g.max_error_m3s() <= 8e-5, "{}", g.max_error_m3s());
         let t = Tabulated::new(&w, &g, 0.4).unwrap();
         let blocked = w
