@@ -61,7 +61,7 @@
 //!   method's step near its stability limit, at the price of rejected steps).
 //! - **Stage from storage.** Each evaluation starts the stage search in the segment and at the
 //!   offset where the previous one landed, and Halley's iteration stops at the cubic's
-//!   round-off: the same stage as a fresh search, usually after one iteration.
+//!   round-off: the stage a fresh search gives (to round-off), usually after one iteration.
 //! - **Mass balance exact to round-off.** Every volume term (inflow, rain, each outlet,
 //!   overtopping) is accumulated with the same fifth-order RK weights as the storage update
 //!   (compensated sums), so `initial + in − out − final` is round-off (≈1e-16 relative
