@@ -295,7 +295,8 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
 // Goal: report.html opens with the supervisor summary: pond warning level, major-hazard flag,
 // score and matrix cell, probabilities with their 95 % intervals, drivers in order, hazard
 // items, the legacy class labelled superseded, item warnings, the brief check table (failing
-// first) and the four assessment plots; the page stays well formed. The plots are PNGs of the
+// first), a link to the dam-break page when the consequence comes from one, and the four
+// assessment plots; the page stays well formed. The plots are PNGs of the
 // declared size that are not blank. Setup: write_all on the assessed fixture.
 #[test]
 fn report_opens_with_the_supervisor_summary_and_assessment_plots() {
@@ -324,6 +325,8 @@ fn report_opens_with_the_supervisor_summary_and_assessment_plots() {
         "id=\"checks-brief\"",
         "id=\"reliability\"",
         "overtopping 漫顶",
+        // The consequence class comes from a dam break, whose page `assess` writes beside.
+        "(High, <a href=\"dambreak/report.html\">",
     ] {
         assert!(s.contains(needle), "summary lacks {needle:?}");
     }

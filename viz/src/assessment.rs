@@ -155,9 +155,14 @@ fn status_rows(h: &mut String, s: &SafetyStatus) {
                 cell_badge(&sc.matrix_cell),
                 sc.likelihood,
                 sc.consequence,
+                // A consequence class comes from the dam-break estimate, whose products
+                // `tailtwin assess` writes beside this page.
                 sc.consequence_class
                     .as_deref()
-                    .map(|c| format!(" ({})", esc(c)))
+                    .map(|c| format!(
+                        " ({}, <a href=\"dambreak/report.html\">溃坝演算 / dam-break report</a>)",
+                        esc(c)
+                    ))
                     .unwrap_or_default()
             ),
         ),
