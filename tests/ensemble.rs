@@ -440,57 +440,42 @@ fn ensemble_and_merge_cli_write_the_same_summary() {
 }
 
 // Goal: members routed on the structures' stage grids (the ensemble's fast path) agree with
-// members routed on the structures' formulas, and the difference converges with the grid
-// spacing. Setup: the demo's ensemble, 300 members, seed 5 (every input varied; some members
-// block the tower or the spillway, whose grids are then scaled), grids at 4, 2 and 1 mm.
-// Reference: the same members with `Prepared::with_exact_outlets`.
-// Tolerances: (1) a rigorous bound at the default 1 mm: outflow rises with storage, so the
-// routing is contractive and a flow error below ε (the grids' summed midpoint error) moves the
-// storage by at most ε·T over the T = 72 h run, ε·T / A_min in stage (A_min: the pond's area at
-// the grids' floor, 2 m below the lowest start level 367.5 m), plus each run's own integration
-// error (rtol = 1e-6 of the storage: 2·1e-6·S/A_min for the two). (2) Linear interpolation is
-// second order, so halving the spacing divides the worst peak difference by 4 (measured: 1.4e-5,
-// 3.7e-6, 9.7e-7 m); more than 3 is required, leaving room for the integration noise.
+// members routed on the structures' formulas within the bound the grids guarantee. Setup: the
+// demo's ensemble at routing rtol 1e-10 (so that the integrator's own error is negligible),
+// 300 members, seed 5 (every input varied; some members block the tower or the spillway,
+// whose grids are then scaled). Reference: the same members with
+// `Prepared::with_exact_outlets`. Tolerance: outflow rises with storage, so the routing is
+// contractive and a flow error below ε moves the storage by at most ε·T over the T = 72 h run,
+// ε·T/A_min in stage; ε = Σ over the structures of 2·max_error_m3s (the grid's bound), A_min the
+// pond's area at the grids' floor (2 m below the lowest start level, 367.5 m). Each run's own
+// integration error at rtol 1e-10 adds at most 10·rtol·S_max/A_min (contractive: a small
+// multiple of the per-step tolerance, as in the routing tests).
 #[test]
-fn tabulated_outlets_match_the_formulas_and_converge_with_the_spacing() {
+fn tabulated_outlets_match_the_formulas() {
     use tailtwin::pipeline::ensemble::Prepared;
-    let s = demo();
-    let members = 300;
-    let exact = Prepared::new(&s).unwrap().with_exact_outlets();
-    assert!(exact.outlet_grid_error_m3s().is_none());
-    let reference: Vec<_> = (0..members).map(|i| exact.member(5, i)).collect();
-    let blocked = reference.iter().filter(|r| r.conditions.iter().any(|&c| c < 1.0)).count();
-    assert!(blocked >= 10, "blocked members exercised: {blocked}");
-    let worst = |p: &Prepared| -> f64 {
-        let mut worst = 0.0f64;
-        for (i, b) in (0..members).zip(&reference) {
-            let (oa, ob) = (p.member(5, i).outcome.unwrap(), b.outcome.unwrap());
-            assert_eq!(oa.overtopped, ob.overtopped, "member {i}");
-            let d_peak = (oa.peak_stage_m - ob.peak_stage_m).abs();
-            assert!(
-                (oa.min_freeboard_m - ob.min_freeboard_m).abs() <= d_peak + 1e-12,
-                "member {i}"
-            );
-            worst = worst.max((oa.peak_stage_m - ob.peak_stage_m).abs());
-        }
-        worst
-    };
-    let spacings = [4e-3, 2e-3, 1e-3];
-    let errors: Vec<f64> = spacings
-        .iter()
-        .map(|&h| worst(&Prepared::new(&s).unwrap().with_grid_spacing(h).unwrap()))
-        .collect();
-    eprintln!("worst peak-stage difference at {spacings:?} m: {errors:?}");
-    for k in 1..errors.len() {
-        assert!(errors[k - 1] > 3.0 * errors[k], "second-order convergence: {errors:?}");
-    }
+    let s = parse(&demo_text().replace("[routing]\n", "[routing]\nrtol = 1e-10\n"));
     let fast = Prepared::new(&s).unwrap();
     let grid_error = fast.outlet_grid_error_m3s().expect("the demo's structures are gridded");
+    let exact = Prepared::new(&s).unwrap().with_exact_outlets();
+    assert!(exact.outlet_grid_error_m3s().is_none());
     let pond = tailtwin::scenario::build::pond(&s).unwrap();
-    let model = tailtwin::pipeline::Model::new(&s).unwrap();
+    let structures = tailtwin::pipeline::Model::new(&s).unwrap().structures.len() as f64;
     let a_min = pond.storage().area_at(tailtwin::core::Elevation(367.5 - 2.0));
     let s_max = pond.storage().volume_at(pond.dam().crest);
-    let eps = grid_error * model.structures.len() as f64;
-    let bound = eps * 72.0 * 3600.0 / a_min + 2.0 * 1e-6 * s_max / a_min;
-    assert!(worst(&fast) <= bound, "{} > {bound}", worst(&fast));
+    let eps = structures * 2.0 * grid_error;
+    let bound = eps * 72.0 * 3600.0 / a_min + 2.0 * 10.0 * 1e-10 * s_max / a_min;
+    assert!(bound < 1e-4, "a bound worth checking: {bound} m");
+    let (mut blocked, mut worst) = (0, 0.0f64);
+    for i in 0..300 {
+        let (a, b) = (fast.member(5, i), exact.member(5, i));
+        let (oa, ob) = (a.outcome.unwrap(), b.outcome.unwrap());
+        let d = (oa.peak_stage_m - ob.peak_stage_m).abs();
+        worst = worst.max(d);
+        assert!(d <= bound, "member {i}: {} vs {} m", oa.peak_stage_m, ob.peak_stage_m);
+        assert!((oa.min_freeboard_m - ob.min_freeboard_m).abs() <= d + 1e-12, "member {i}");
+        assert_eq!(oa.overtopped, ob.overtopped, "member {i}");
+        blocked += usize::from(a.conditions.iter().any(|&c| c < 1.0));
+    }
+    assert!(blocked >= 10, "blocked members exercised: {blocked}");
+    eprintln!("grid error {grid_error:.2e} m³/s: bound {bound:.2e} m, worst {worst:.2e} m");
 }

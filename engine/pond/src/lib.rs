@@ -153,9 +153,8 @@
 //!   `steady_outlets_take_steps_beyond_max_step_on_constant_forcing` (R2 to 1e-7 m with the
 //!   free steps; 82 steps against 118 with the bound); `storage::hinted_inversion_matches_the_search`.
 //! - Stage grids ([`structures::tabulated`]): unit tests there, and tests/ensemble.rs
-//!   `tabulated_outlets_match_the_formulas_and_converge_with_the_spacing` (ensemble members on
-//!   grids against the formulas: second-order convergence in the spacing, 9.7e-7 m worst peak
-//!   difference over 300 demo members at 1 mm).
+//!   `tabulated_outlets_match_the_formulas` (300 demo members on grids against the formulas at
+//!   rtol 1e-10: worst peak difference 3.9e-7 m, inside the contraction bound 3.1e-5 m).
 //! - Performance: benches/routing.rs, one pond_basic run at default settings ≈ 130 µs
 //!   (≈ 7 600 runs/s on one core of a loaded 2-core machine; 300 s report interval).
 //! - Stage–storage: `stage_inverts_volume_on_random_tables` (property test) and the unit tests
