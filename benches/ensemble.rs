@@ -13,9 +13,10 @@
 //! Run with `cargo bench --bench ensemble -- --quick`.
 //!
 //! Measured (2026-11-28, idle 2-core machine, `TAILTWIN_BENCH_FULL=1 … --quick`): one member
-//! 157 µs; 10⁴ members 1.52 s on 1 thread, 0.762 s on 2; 10⁵ members 15.07 s on 1 thread and
-//! **7.67 s on 2 (13 032 members/s), a 1.96× speed-up** — the targets (≤ 10 s, ≥ 1.8×).
-//! Before the router work of the same day: 0.70 ms per member, 10⁵ members ≈ 36 s on 2.
+//! 157–165 µs; 10⁴ members 1.52–1.62 s on 1 thread, 0.76–0.82 s on 2; 10⁵ members 15.1–16.0 s
+//! on 1 thread and **7.7–8.2 s on 2 (12 300–13 000 members/s), a 1.96–1.97× speed-up** over
+//! runs on different hours — the targets (≤ 10 s, ≥ 1.8×). Before the router work of
+//! the same day: 0.70 ms per member, 10⁵ members ≈ 36 s on 2.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
