@@ -266,17 +266,13 @@ fn exceedance_panel<DB: DrawingBackend>(
             .label(format!("规范最小值 / Code minimum {} {}", crate::format::num(lim), c.units))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], LIMIT.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(match c.tail {
+    draw_series_legend(
+        &mut chart,
+        match c.tail {
             Tail::Upper => SeriesLabelPosition::UpperRight,
             Tail::Lower => SeriesLabelPosition::UpperLeft,
-        })
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(font(LEGEND_SIZE))
-        .draw()
-        .or_draw()?;
+        },
+    )?;
     Ok(())
 }
 
@@ -348,14 +344,7 @@ fn level_panel<DB: DrawingBackend>(
             .or_draw()?
             .label(format!("规范最小值 / Code minimum {} m", crate::format::num(lim)))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], LIMIT.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font(font(LEGEND_SIZE))
-            .draw()
-            .or_draw()?;
+        draw_series_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
 }
@@ -412,14 +401,7 @@ fn convergence<DB: DrawingBackend>(
             e.p_overtopping.members
         ))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BAND.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(font(LEGEND_SIZE))
-        .draw()
-        .or_draw()?;
+    draw_series_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 

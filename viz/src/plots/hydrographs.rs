@@ -67,14 +67,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             .legend(|(x, y)| {
                 Rectangle::new([(x, y - 6), (x + 20, y + 6)], RAIN.mix(0.75).filled())
             });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font(font(LEGEND_SIZE))
-            .draw()
-            .or_draw()?;
+        draw_series_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     }
 
     let flows: Vec<&[f64]> = std::iter::once(r.inflow_m3s.as_slice())
@@ -155,13 +148,6 @@ pub(super) fn draw<DB: DrawingBackend>(
         let p = (t / 3600.0, q);
         draw_marker(&mut chart, p, c, format!("{name} = {q:.1} m³/s @ {:.2} h", t / 3600.0))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(font(LEGEND_SIZE))
-        .draw()
-        .or_draw()?;
+    draw_series_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }

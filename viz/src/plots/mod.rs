@@ -185,6 +185,23 @@ fn stage_time_chart<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
+/// The legend box every chart uses (translucent white, thin grey border, legend font) at
+/// `position`.
+fn draw_series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font(font(LEGEND_SIZE))
+        .draw()
+        .or_draw()?;
+    Ok(())
+}
+
 /// Turns any plotters error into a [`DrawError`].
 trait OrDraw<T> {
     fn or_draw(self) -> Result<T, DrawError>;

@@ -90,14 +90,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(font(LEGEND_SIZE))
-        .draw()
-        .or_draw()?;
+    draw_series_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 

@@ -110,13 +110,6 @@ fn panel<DB: DrawingBackend>(
         .or_draw()?
         .label(format!("计算值 / Computed, minimum {}", crate::format::num(minimum)))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], INFLOW.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font(font(LEGEND_SIZE))
-        .draw()
-        .or_draw()?;
+    draw_series_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
