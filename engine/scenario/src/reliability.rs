@@ -272,21 +272,7 @@ pub(crate) fn reliability(
         if names.is_empty() {
             p.push("reliability.methods", "give at least one method, or leave it out");
         }
-        names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| {
-                let m = Method::ALL.into_iter().find(|m| m.name() == n);
-                if m.is_none() {
-                    let known: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-                    p.push(
-                        format!("reliability.methods[{i}]"),
-                        format!("unknown method {n:?} (one of {})", known.join(", ")),
-                    );
-                }
-                m
-            })
-            .collect::<Vec<_>>()
+        crate::stability::methods(names, "reliability.methods", p)
     });
     if let (Some(ms), Some(names)) = (&methods, &stability.methods) {
         for (i, m) in ms.iter().enumerate() {

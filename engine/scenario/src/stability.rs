@@ -202,21 +202,7 @@ pub(crate) fn stability(
     let before = p.len();
     let methods: Vec<Method> = match &raw.methods {
         None => vec![Method::Bishop, Method::Ordinary],
-        Some(names) => names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| {
-                let m = Method::ALL.into_iter().find(|m| m.name() == n);
-                if m.is_none() {
-                    let known: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-                    p.push(
-                        format!("stability.methods[{i}]"),
-                        format!("unknown method {n:?} (one of {})", known.join(", ")),
-                    );
-                }
-                m
-            })
-            .collect(),
+        Some(names) => methods(names, "stability.methods", p),
     };
     if raw.methods.as_ref().is_some_and(Vec::is_empty) {
         p.push("stability.methods", "give at least one method");
@@ -446,6 +432,25 @@ pub(crate) fn resolve(
 
 /// A specified polyline slip surface: at least two points, x increasing (the first and the last
 /// segment may be vertical: tension cracks).
+/// The methods named in `names` (the list at key `key`); each unknown name is a problem.
+pub(crate) fn methods(names: &[String], key: &str, p: &mut Problems) -> Vec<Method> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let m = Method::ALL.into_iter().find(|m| m.name() == n);
+            if m.is_none() {
+                let known: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+                p.push(
+                    format!("{key}[{i}]"),
+                    format!("unknown method {n:?} (one of {})", known.join(", ")),
+                );
+            }
+            m
+        })
+        .collect()
+}
+
 fn slip_polyline(pts: &[tailtwin_core::Point2], key: &str, p: &mut Problems) {
     if pts.len() < 2 {
         p.push(key, format!("needs at least 2 points, has {}", pts.len()));
