@@ -27,12 +27,17 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// `--threads N`, or all cores when it is not given.
+pub fn threads_or_all_cores(threads: Option<u16>) -> usize {
+    threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 impl Args {
     /// Worker threads to use.
     pub fn threads(&self) -> usize {
-        self.threads
-            .map(usize::from)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        threads_or_all_cores(self.threads)
     }
 
     /// A log line on stderr unless `--quiet`.

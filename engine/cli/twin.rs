@@ -24,9 +24,7 @@ pub struct TwinArgs {
 
 impl TwinArgs {
     pub fn threads(&self) -> usize {
-        self.threads
-            .map(usize::from)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        crate::common::threads_or_all_cores(self.threads)
     }
 }
 
