@@ -94,6 +94,16 @@ fn pipe(e: tailtwin::pipeline::PipelineError) -> anyhow::Error {
     crate::common::input(e)
 }
 
+/// Records run `id` as failed with the error `e` (which it returns, for the caller to exit on);
+/// a failure to record it is the error instead.
+fn failed_run(store: &mut Store, id: i64, e: tailtwin::pipeline::PipelineError) -> anyhow::Error {
+    let outputs = serde_json::json!({"error": e.to_string()}).to_string();
+    match store.finish_run(id, "failed", Some(&outputs)) {
+        Ok(()) => pipe(e),
+        Err(record) => record.into(),
+    }
+}
+
 /// `90m`, `1h`, `1.5h`, `3600s`, `2d` → seconds.
 pub fn parse_duration(text: &str) -> anyhow::Result<f64> {
     let t = text.trim();
@@ -396,14 +406,7 @@ fn run_nowcast(
     });
     let (state, n) = match result {
         Ok(x) => x,
-        Err(e) => {
-            store.finish_run(
-                id,
-                "failed",
-                Some(&serde_json::json!({"error": e.to_string()}).to_string()),
-            )?;
-            return Err(pipe(e));
-        }
+        Err(e) => return Err(failed_run(&mut store, id, e)),
     };
     let summary = serde_json::json!({
         "run": id, "state": state, "nowcast": n,
@@ -459,14 +462,7 @@ fn run_replay(
     let id = store.begin_run(&twin.config.pond.id, "replay", &serde_json::to_string(&settings)?)?;
     let r = match replay(&store, &twin, &settings) {
         Ok(r) => r,
-        Err(e) => {
-            store.finish_run(
-                id,
-                "failed",
-                Some(&serde_json::json!({"error": e.to_string()}).to_string()),
-            )?;
-            return Err(pipe(e));
-        }
+        Err(e) => return Err(failed_run(&mut store, id, e)),
     };
     store.finish_run(id, "ok", Some(&serde_json::to_string(&r.lead_times)?))?;
     if args.json {
