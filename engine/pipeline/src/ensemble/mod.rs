@@ -388,7 +388,7 @@ impl Prepared {
     }
 
     /// The same ensemble routed on the structures' formulas instead of their stage grids (for
-    /// verifying the grids; about twice as slow).
+    /// verifying the grids; about 1.2× slower on the demo).
     pub fn with_exact_outlets(mut self) -> Prepared {
         self.grids = None;
         self
